@@ -1,0 +1,39 @@
+"""codekit: US medical code sets (ICD-10-CM, ICD-10-PCS, HCPCS, ICD-9-CM, CPT) and claims.
+
+Importing codekit does no I/O: each code system loads its data lazily, once,
+on first use.
+
+>>> import codekit
+>>> codekit.icd10cm.get("E11.9").description
+'Type 2 diabetes mellitus without complications'
+"""
+
+from __future__ import annotations
+
+import importlib
+from ._typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {
+    "icd10cm",
+    "codeset",
+    "errors",
+}
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from . import codeset, errors, icd10cm
+
+__all__ = ["__version__", *sorted(_SUBMODULES)]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'codekit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _SUBMODULES)

@@ -1,0 +1,89 @@
+"""The answer of every system's ``check()``: a :class:`CodeStatus` and a message.
+
+>>> from codekit import icd10cm
+>>> r = icd10cm.check("E11")
+>>> r.status, bool(r)
+(<CodeStatus.NOT_BILLABLE: 'not_billable'>, False)
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+
+import attrs
+
+__all__ = ["CheckResult", "CodeStatus"]
+
+
+class CodeStatus(str, enum.Enum):
+    """Why a code is, or is not, valid for a date of service."""
+
+    VALID = "valid"
+    """Exists and is billable (reportable) in the edition in force."""
+    BAD_FORMAT = "bad_format"
+    """Not shaped like a code of the system (or not a string)."""
+    UNKNOWN = "unknown"
+    """Well formed, but no edition codekit has contains it."""
+    NOT_BILLABLE = "not_billable"
+    """A header (category/subcategory): a more specific code is required."""
+    NEEDS_7TH_CHARACTER = "needs_7th_character"
+    """ICD-10-CM: the code needs a 7th character to be complete."""
+    INACTIVE = "inactive"
+    """Exists in another edition, or was terminated, but is not in effect on that date."""
+    NO_EDITION = "no_edition"
+    """No edition codekit has covers the date of service."""
+    NOT_CHECKED = "not_checked"
+    """Well formed, but codekit has no data to check it against (CPT without a licensed
+    file): downstream validation must not reject it."""
+
+
+@attrs.frozen(slots=True, eq=False)
+class CheckResult:
+    """The outcome of ``check()``: a status plus a message that says why.
+
+    Truthy only when the code is valid; compares equal to its :class:`CodeStatus`.
+
+    >>> from codekit import icd10cm
+    >>> r = icd10cm.check("S52.521")
+    >>> r == CodeStatus.NEEDS_7TH_CHARACTER, bool(r), r.ok
+    (True, False, False)
+    >>> r.message
+    'S52.521 needs a 7th character (ICD-10-CM FY2026): one of A, D, G, K, P, S, e.g. S52.521A'
+    """
+
+    code: str
+    """The code as checked (display form when it is well formed)."""
+    system: str
+    """The code system id, e.g. ``"icd10cm"``."""
+    status: CodeStatus
+    message: str
+    """A sentence for a person: what is wrong and what to use instead."""
+    edition: str | None = None
+    """The edition the answer comes from (None when no edition applies)."""
+    valid_from: datetime.date | None = None
+    """When known: first date of service the code is in effect."""
+    valid_to: datetime.date | None = None
+    """When known: last date of service the code is in effect (termination date)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when the status is VALID."""
+        return self.status is CodeStatus.VALID
+
+    def __bool__(self) -> bool:
+        return self.status is CodeStatus.VALID
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.code, self.system, self.status, self.message, self.edition,
+                self.valid_from, self.valid_to)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CheckResult):
+            return self._key() == other._key()
+        if isinstance(other, CodeStatus):
+            return self.status is other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
