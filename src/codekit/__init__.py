@@ -11,20 +11,33 @@ on first use.
 from __future__ import annotations
 
 import importlib
+
 from ._typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
 _SUBMODULES = {
-    "icd10cm",
+    "claim_frequency",
     "codeset",
+    "cpt",
     "errors",
+    "gems",
+    "hcpcs",
+    "icd9cm",
+    "icd9cm_procedures",
+    "icd10cm",
+    "icd10pcs",
+    "modifiers",
+    "pos",
+    "status",
 }
 
 if TYPE_CHECKING:
     from typing import Any
 
-    from . import codeset, errors, icd10cm
+    from . import codeset as codeset
+    from . import errors as errors
+    from . import icd10cm as icd10cm
 
 __all__ = ["__version__", *sorted(_SUBMODULES)]
 

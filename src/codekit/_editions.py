@@ -30,7 +30,7 @@ class Edition(Record):
     ('FY2025', '2024-10-01', '2025-09-30')
     """
 
-    __slots__ = ("system", "id", "effective", "end", "source", "origin", "note")
+    __slots__ = ("effective", "end", "id", "note", "origin", "source", "system")
 
     system: str
     """Code system id, e.g. ``"icd10cm"``."""
@@ -106,13 +106,13 @@ class _Registry(Generic[S]):
         system: str,
         label: str,
         *,
-        before_hint: str = "",
+        date_hint: Callable[[datetime.date], str] | None = None,
         bootstrap: Callable[[_Registry[S]], None] | None = None,
     ) -> None:
         self._bootstrap = bootstrap
         self.system = system
         self.label = label
-        self.before_hint = before_hint
+        self.date_hint = date_hint
         self._editions: list[Edition] = []
         self._loaders: dict[str, Callable[[], S]] = {}
         self._loaded: dict[str, S] = {}
@@ -144,6 +144,17 @@ class _Registry(Generic[S]):
             self._editions.sort(key=lambda e: (e.effective, e.id))
             self._loaders[edition.id] = loader
             self._loaded.pop(edition.id, None)
+            self._by_date.clear()
+            self.current = None
+
+    def remove(self, edition_id: str) -> None:
+        """Forget an edition (tests, and users replacing a loaded file)."""
+        self._ensure()
+        with self._lock:
+            self.by_id(edition_id)
+            self._editions = [e for e in self._editions if e.id != edition_id]
+            self._loaders.pop(edition_id, None)
+            self._loaded.pop(edition_id, None)
             self._by_date.clear()
             self.current = None
 
@@ -214,7 +225,7 @@ class _Registry(Generic[S]):
             f"{e.id} ({e.effective.isoformat()} to {e.end.isoformat() if e.end else 'open'})"
             for e in self._editions
         )
-        hint = self.before_hint if self._editions and day < self._editions[0].effective else ""
+        hint = self.date_hint(day) if self.date_hint is not None else ""
         return EditionNotFound(
             f"no {self.label} edition codekit has covers {day.isoformat()}. "
             f"Editions: {spans}. Load the official files for that date with "

@@ -8,7 +8,7 @@ _DROP_CHARS = ". \t\r\n\u00a0"
 _DROP = str.maketrans("", "", _DROP_CHARS)
 
 
-def drop_table() -> dict[int, None]:
+def drop_table() -> dict[int, int | None]:
     """The ``str.translate`` table that removes dots and blanks."""
     return dict(_DROP)
 

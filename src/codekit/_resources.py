@@ -51,7 +51,7 @@ def edition_index() -> dict[str, list[dict[str, str]]]:
                 out: dict[str, list[dict[str, str]]] = {}
                 for line in lines[1:]:
                     if line:
-                        row = dict(zip(INDEX_COLUMNS, line.split("\t")))
+                        row = dict(zip(INDEX_COLUMNS, line.split("\t"), strict=True))
                         out.setdefault(row["system"], []).append(row)
                 _index = out
     return _index

@@ -40,9 +40,9 @@ import _thread
 import mmap
 import sys
 from array import array
+from itertools import pairwise
 
 from ._typing import TYPE_CHECKING
-
 from .errors import DataIntegrityError
 
 if TYPE_CHECKING:
@@ -85,7 +85,8 @@ def write(
             if "\n" in item:
                 raise ValueError(f"line item with a newline in section {name!r}: {item!r}")
         parts.append((name, "lines", "\n".join(items).encode()))
-    for name, items in keys.items():
+    for name, key_items in keys.items():
+        items = list(key_items)
         width = max((len(k) for k in items), default=1)
         for k in items:
             if not k.isascii() or not k or " " in k or "\n" in k:
@@ -99,12 +100,12 @@ def write(
         parts.append((name + ".sorted.rows", "u32", _arr("u32", order)))
     for name, (kind, values) in ints.items():
         parts.append((name, kind, _arr(kind, values)))
-    for name, items in texts.items():
+    for name, text_items in texts.items():
         offsets = [0]
         chunks: list[bytes] = []
         pos = 0
-        for item in items:
-            b = (item or "").encode()
+        for text in text_items:
+            b = (text or "").encode()
             chunks.append(b)
             pos += len(b)
             offsets.append(pos)
@@ -113,17 +114,17 @@ def write(
     for name, value in jsons.items():
         parts.append((name, "json", _dumps(value)))
     parts.sort(key=lambda p: p[0])
-    lines: list[bytes] = []
+    head: list[bytes] = []
     seen: set[str] = set()
     offset = 0
     for name, kind, data in parts:
         if name in seen or not name or " " in name or "\n" in name:
             raise ValueError(f"duplicate or bad section name {name!r}")
         seen.add(name)
-        lines.append(f"{name} {kind} {offset} {len(data)}\n".encode())
+        head.append(f"{name} {kind} {offset} {len(data)}\n".encode())
         offset += len(data)
-    lines.append(b"meta " + _dumps(dict(meta)) + b"\n")
-    header = b"".join(lines)
+    head.append(b"meta " + _dumps(dict(meta)) + b"\n")
+    header = b"".join(head)
     return b"".join(
         [_MAGIC, b"%010d\n" % len(header), header, *(data for _, _, data in parts)]
     )
@@ -184,7 +185,7 @@ class Table:
 
     def _raw(self, name: str) -> bytes:
         try:
-            kind, off, length = self._sections[name]
+            _kind, off, length = self._sections[name]
         except KeyError:
             raise DataIntegrityError(f"{self.origin}: no section {name!r}") from None
         return bytes(self._buf[self._base + off : self._base + off + length])
@@ -219,7 +220,7 @@ class Table:
             return value
 
     def _get_offsets(self, name: str) -> array[int]:
-        kind, off, length = self._sections[name + ".off"]
+        _kind, off, length = self._sections[name + ".off"]
         a: array[int] = array("I")
         a.frombytes(bytes(self._buf[self._base + off : self._base + off + length]))
         if _SWAP:  # pragma: no cover
@@ -298,6 +299,6 @@ class Table:
         offsets: array[int] = self._get(name)
         blob = self._raw(name).decode()
         if blob.isascii():
-            return [blob[a:b] or None for a, b in zip(offsets, offsets[1:])]
+            return [blob[a:b] or None for a, b in pairwise(offsets)]
         raw = self._raw(name)
-        return [raw[a:b].decode() or None for a, b in zip(offsets, offsets[1:])]
+        return [raw[a:b].decode() or None for a, b in pairwise(offsets)]

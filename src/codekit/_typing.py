@@ -22,7 +22,7 @@ else:
         def __class_getitem__(cls, item: object) -> type:
             return cls
 
-    def TypeVar(name: str, *args: object, **kwargs: object) -> str:  # noqa: N802
+    def TypeVar(name: str, *args: object, **kwargs: object) -> str:
         """Run-time stand-in: a type variable is only its name."""
         return name
 

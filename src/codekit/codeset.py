@@ -89,7 +89,7 @@ class CodeSet(Generic[C]):
         """Normalized code -> row (built on first use)."""
         idx = self._index_dict
         if idx is None:
-            idx = self._index_dict = dict(zip(self._codes, range(self._n)))
+            idx = self._index_dict = dict(zip(self._codes, range(self._n), strict=True))
         return idx
 
     def _find(self, norm: str) -> int | None:
@@ -144,7 +144,9 @@ class CodeSet(Generic[C]):
         """
         fmt = self._system.display
         return [
-            fmt(c) for c, f in zip(self._codes, self._flags) if not billable_only or f & FLAG_BILLABLE
+            fmt(c)
+            for c, f in zip(self._codes, self._flags, strict=True)
+            if not billable_only or f & FLAG_BILLABLE
         ]
 
     def billable(self) -> Iterator[C]:

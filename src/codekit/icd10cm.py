@@ -72,7 +72,7 @@ class Chapter(Record):
     Chapter(number=4, description='Endocrine, nutritional and metabolic diseases', first='E00', last='E89')
     """
 
-    __slots__ = ("number", "description", "first", "last")
+    __slots__ = ("description", "first", "last", "number")
     number: int
     description: str
     first: str | None
@@ -90,7 +90,7 @@ class Block(Record):
     Block(id='E08-E13', description='Diabetes mellitus')
     """
 
-    __slots__ = ("id", "description")
+    __slots__ = ("description", "id")
     id: str
     description: str
 
@@ -105,7 +105,7 @@ class Note(Record):
     the note comes from: notes written at a category apply to every code in it.
     """
 
-    __slots__ = ("text", "source")
+    __slots__ = ("source", "text")
     text: str
     source: str
 
@@ -184,17 +184,17 @@ class ICD10CMCode(Record):
     """
 
     __slots__ = (
+        "_row",
+        "_set",
+        "billable",
+        "block",
+        "chapter",
         "code",
         "description",
-        "short_description",
-        "billable",
+        "edition",
         "needs_7th_character",
         "parent",
-        "chapter",
-        "block",
-        "edition",
-        "_set",
-        "_row",
+        "short_description",
     )
     code: str
     """Display form, with the dot: ``"E11.9"``."""
@@ -408,9 +408,11 @@ def _bundled_loader(edition: Edition, path: str) -> Any:
 _REG: _Registry[CodeSet[ICD10CMCode]] = _Registry(
     SYSTEM,
     LABEL,
-    before_hint=(
+    date_hint=lambda day: (
         "ICD-10-CM applies to dates of service from 2015-10-01; for earlier dates use "
         "codekit.icd9cm."
+        if day < ICD10_START
+        else ""
     ),
     bootstrap=_bootstrap,
 )
@@ -547,6 +549,7 @@ def load(
     effective: datetime.date | None = None,
     end: datetime.date | None = None,
     replace: bool = False,
+    register: bool = True,
 ) -> CodeSet[ICD10CMCode]:
     """Read an official ICD-10-CM file and add it as an edition, with no code change.
 
@@ -554,15 +557,16 @@ def load(
     zipped as CDC publishes them. The fiscal year is taken from the file (the
     XML's ``<version>``, else a year in the file name) unless ``edition`` is
     given; dates default to October 1 of the year before to September 30.
-    The new edition is then chosen by ``as_of`` like the bundled ones.
+    The new edition is then chosen by ``as_of`` like the bundled ones (and
+    becomes the default when it is the newest); ``register=False`` only returns
+    it. Loading an edition id that exists needs ``replace=True``.
 
     >>> import os
-    >>> from codekit import icd10cm
-    >>> cs = icd10cm.load(os.path.join(FIXTURES, "icd10cm_order_2099.txt"))
-    >>> cs.edition.id, cs.edition.effective.isoformat(), len(cs)
-    ('FY2099', '2098-10-01', 9)
-    >>> icd10cm.check("E11.9", as_of=datetime.date(2099, 1, 1)).edition
-    'FY2099'
+    >>> cs = load(os.path.join(FIXTURES, "icd10cm_order_2099.txt"), register=False)
+    >>> cs.edition.id, cs.edition.effective.isoformat(), len(cs), cs.billable_count
+    ('FY2099', '2098-10-01', 9, 6)
+    >>> cs["E11.9"].description
+    'Type 2 diabetes mellitus without complications'
     """
     from ._parsers import icd10cm as parser
 
@@ -604,19 +608,20 @@ def load(
         note=f"loaded at run time from the {parsed.kind} file",
     )
     cs: CodeSet[ICD10CMCode] = CodeSet(Table(data, origin=name), ed, system=_SYS)
-    _REG.add(ed, lambda: cs, replace=replace)
+    if register:
+        _REG.add(ed, lambda: cs, replace=replace)
     return cs
 
 
 def _reference_blocks() -> dict[str, Any]:
     """Chapters/blocks of the newest bundled tabular edition, for flat files."""
-    for e, path in reversed(_resources.bundled_editions(SYSTEM)):
+    for _edition, path in reversed(_resources.bundled_editions(SYSTEM)):
         t = _resources.open_table(path)
         if t.meta.get("kind") == "tabular":
-            codes = t.lines("codes")
-            blocks = t.ints("block")
+            codes = t.all_keys("codes")
+            block_of = t.ints("block")
             cat: dict[str, int] = {}
-            for c, b in zip(codes, blocks):
+            for c, b in zip(codes, block_of, strict=True):
                 if len(c) == 3 and b != 65535:
                     cat[c] = b
             chapters = []

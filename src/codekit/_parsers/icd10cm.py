@@ -222,7 +222,7 @@ def _derive_headers(rows: list[Row]) -> list[Row]:
 @attrs.define
 class _Node:
     tag: str
-    attrs: dict[str, str]
+    attributes: dict[str, str]
     line: int
     text: str = ""
     children: list[_Node] = attrs.Factory(list)
@@ -370,7 +370,7 @@ def _chapter(node: _Node, parsed: Parsed, name: str) -> None:
 
 
 def _section(node: _Node, parsed: Parsed, ch_index: int, name: str) -> None:
-    sid = node.attrs.get("id", "").strip()
+    sid = node.attributes.get("id", "").strip()
     desc_node = node.child("desc")
     desc = " ".join(desc_node.text.split()) if desc_node else ""
     block_index = len(parsed.blocks)
@@ -441,7 +441,7 @@ def _diag(
             own_seventh = []
             for e in c.children:
                 if e.tag == "extension":
-                    ch_ = e.attrs.get("char", "")
+                    ch_ = e.attributes.get("char", "")
                     if not re.fullmatch(r"[0-9A-Z]", ch_):
                         raise SourceFormatError(
                             f"bad 7th character {ch_!r}", path=name, line=e.line
