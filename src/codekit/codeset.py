@@ -72,6 +72,7 @@ class CodeSet(Generic[C]):
         self._searches = 0
         self._children: list[list[int]] | None = None
         self._memo: dict[str, C] = {}
+        self._valid_memo: dict[str, bool] = {}
         self._objects: dict[int, C] = {}
         self._cache: dict[str, Any] = {}
 
@@ -378,7 +379,12 @@ class _System(Generic[C]):
         except (CodekitError, TypeError, ValueError):
             return False
         row = cs._find(code.translate(_DROP).upper())
-        return row is not None and bool(cs._flags[row] & FLAG_BILLABLE)
+        ok = row is not None and bool(cs._flags[row] & FLAG_BILLABLE)
+        memo = cs._valid_memo
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[code] = ok
+        return ok
 
     def check(self, code: object, as_of: object = None) -> CheckResult:
         from .status import CheckResult, CodeStatus

@@ -228,19 +228,18 @@ class ICD10CMCode(Record):
         _set: CodeSet[ICD10CMCode],
         _row: int,
     ) -> None:
-        super().__init__(
-            code=code,
-            description=description,
-            short_description=short_description,
-            billable=billable,
-            needs_7th_character=needs_7th_character,
-            parent=parent,
-            chapter=chapter,
-            block=block,
-            edition=edition,
-            _set=_set,
-            _row=_row,
-        )
+        setattr_ = object.__setattr__  # direct slot writes: this runs once per code looked up
+        setattr_(self, "code", code)
+        setattr_(self, "description", description)
+        setattr_(self, "short_description", short_description)
+        setattr_(self, "billable", billable)
+        setattr_(self, "needs_7th_character", needs_7th_character)
+        setattr_(self, "parent", parent)
+        setattr_(self, "chapter", chapter)
+        setattr_(self, "block", block)
+        setattr_(self, "edition", edition)
+        setattr_(self, "_set", _set)
+        setattr_(self, "_row", _row)
 
     def __repr__(self) -> str:
         kind = "billable" if self.billable else "header"
@@ -307,22 +306,28 @@ def _display(code: str) -> str:
 
 
 def _make(cs: CodeSet[ICD10CMCode], row: int) -> ICD10CMCode:
+    cols = cs._cache.get("columns")
+    if cols is None:
+        t = cs._table
+        cols = cs._cache["columns"] = (t.ints("chapter"), t.ints("block"), _chapters(cs), _blocks(cs))
+    chapter_of, block_of, chapters, blocks = cols
     t = cs._table
     p = cs._parent_row(row)
-    ch = t.ints("chapter")[row]
-    bl = t.ints("block")[row]
+    ch = chapter_of[row]
+    bl = block_of[row]
+    flags = cs._flags[row]
     return ICD10CMCode(
-        code=_display(cs._code(row)),
-        description=t.text("description", row),
-        short_description=t.text("short_description", row),
-        billable=cs._is_billable(row),
-        needs_7th_character=cs._needs_7th(row),
-        parent=None if p is None else _display(cs._code(p)),
-        chapter=None if ch == 255 else _chapters(cs)[ch],
-        block=None if bl == 65535 else _blocks(cs)[bl],
-        edition=cs.edition,
-        _set=cs,
-        _row=row,
+        _display(cs._code(row)),
+        t.text("description", row),
+        t.text("short_description", row),
+        bool(flags & 1),
+        bool(flags & 2),
+        None if p is None else _display(cs._code(p)),
+        None if ch == 255 else chapters[ch],
+        None if bl == 65535 else blocks[bl],
+        cs.edition,
+        cs,
+        row,
     )
 
 
@@ -473,10 +478,14 @@ def get(code: str, *, as_of: object = None, default: Any = None) -> Any:
     >>> get("E11.99") is None
     True
     """
-    cs = _REG.current if as_of is None else None
-    if cs is None:
-        cs = _REG.resolve(None, as_of)
-    return cs.get(code, default)
+    if as_of is None:
+        cs = _REG.current
+        if cs is not None:
+            try:
+                return cs._memo[code]  # the warm path: one dict look-up
+            except (KeyError, TypeError):
+                return cs.get(code, default)
+    return _REG.resolve(None, as_of).get(code, default)
 
 
 def lookup(code: str, *, as_of: object = None) -> ICD10CMCode:
@@ -498,6 +507,13 @@ def is_valid(code: object, *, as_of: object = None) -> bool:
     >>> is_valid("e11.9"), is_valid("E11"), is_valid(None), is_valid(b"E119")
     (True, False, False, False)
     """
+    if as_of is None:
+        cs = _REG.current
+        if cs is not None:
+            try:
+                return cs._valid_memo[code]  # type: ignore[index]
+            except (KeyError, TypeError):
+                pass
     return _SYS.is_valid(code, as_of)
 
 

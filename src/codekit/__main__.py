@@ -1,0 +1,93 @@
+"""``python -m codekit``: a tour of codekit on its bundled data, or check codes.
+
+    python -m codekit                       # the quickstart tour
+    python -m codekit check E11.9 G35 --as-of 2025-11-01
+    python -m codekit search "heart attack"
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import sys
+from collections.abc import Sequence
+
+
+def _tour() -> None:
+    from codekit import icd10cm
+
+    print("codekit quickstart: ICD-10-CM, several editions side by side, chosen by date of service\n")
+    for e in icd10cm.editions():
+        print(f"  {e.id}: {e.effective} to {e.end}  from {e.source}")
+    c = icd10cm.get("E11.9")
+    print(f"\nicd10cm.get('e119') -> {c.code} {c.description!r} (billable={c.billable}, "
+          f"chapter {c.chapter.number if c.chapter else '?'}, block {c.block.id if c.block else '?'})")
+    print("\nicd10cm.check(code, as_of=date of service):")
+    for code, day in [
+        ("E11.9", "2025-06-01"),
+        ("E11", "2025-06-01"),
+        ("S52.521", "2025-06-01"),
+        ("S52.521A", "2025-06-01"),
+        ("G35", "2025-06-01"),
+        ("G35", "2025-11-01"),
+        ("E11.A", "2025-06-01"),
+        ("E11.99", "2025-06-01"),
+    ]:
+        r = icd10cm.check(code, as_of=datetime.date.fromisoformat(day))
+        print(f"  {code:9} on {day}: {r.status.value:20} {r.message}")
+    notes = icd10cm.get("S52.521A").notes
+    print("\nnotes that apply to S52.521A (inherited from S52 and chapter 19):")
+    for n in notes.excludes1 + notes.excludes2[:2]:
+        print(f"  excludes: {n.text}  [from {n.source}]")
+    for name, code in [("hcpcs", "E0100"), ("icd10pcs", "0016070"), ("icd9cm", "250.00")]:
+        try:
+            mod = importlib.import_module(f"codekit.{name}")
+        except ImportError:
+            continue
+        obj = mod.get(code)
+        if obj is not None:
+            print(f"\n{name}.get({code!r}) -> {obj.code} {obj.description!r}")
+    try:
+        from codekit import search as search_module
+
+        hits = search_module.search("heart attack", limit=3)
+        print("\nsearch('heart attack'):")
+        for h in hits:
+            print(f"  {h.system:8} {h.code:9} {h.description}  (matched {h.matched!r})")
+    except ImportError:
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m codekit", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command")
+    chk = sub.add_parser("check", help="check ICD-10-CM codes on a date of service")
+    chk.add_argument("codes", nargs="+")
+    chk.add_argument("--as-of", type=datetime.date.fromisoformat, default=None)
+    chk.add_argument("--system", default="icd10cm")
+    srch = sub.add_parser("search", help="search code descriptions")
+    srch.add_argument("query")
+    srch.add_argument("--limit", type=int, default=10)
+    args = ap.parse_args(argv)
+    if args.command is None:
+        _tour()
+        return 0
+    if args.command == "check":
+        mod = importlib.import_module(f"codekit.{args.system}")
+        worst = 0
+        for code in args.codes:
+            r = mod.check(code, as_of=args.as_of)
+            print(f"{r.code}\t{r.status.value}\t{r.message}")
+            worst = worst if r.ok else 1
+        return worst
+    from codekit import search as search_module
+
+    for h in search_module.search(args.query, limit=args.limit):
+        print(f"{h.system}\t{h.code}\t{h.score:.1f}\t{h.description}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
