@@ -190,9 +190,8 @@ class CodeSet(Generic[C]):
         try:
             return self._objects[row]
         except KeyError:
-            obj = self._system.factory(self, row)
-            self._objects[row] = obj
-            return obj
+            # setdefault is atomic: threads racing on one row all get the first object made
+            return self._objects.setdefault(row, self._system.factory(self, row))
 
     # row-level accessors for the code-object factories
     def _code(self, row: int) -> str:
