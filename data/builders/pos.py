@@ -1,0 +1,37 @@
+"""Place of service codes (CMS), transcribed: DERIVED."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from codekit._parsers import pos as parser
+
+SYSTEM = "pos"
+SOURCE = "place_of_service.derived.tsv"
+
+NOTE = (
+    "DERIVED: transcribed from published tables (no machine-readable CMS file exists); see "
+    "data/sources/pos/SOURCES.json for where each part comes from. The edition covers every "
+    "date; each code's own effective date decides whether it is valid on a date."
+)
+
+
+def build(ctx: Any) -> list[dict[str, Any]]:
+    rows = parser.read_pos(ctx.source(SYSTEM, SOURCE))
+    meta = {"system": SYSTEM, "edition": "2025", "kind": "derived", "source": SOURCE}
+    written = ctx.write(f"{SYSTEM}/2025.ckt", parser.to_table(rows, meta, names=True))
+    return [
+        {
+            "id": "2025",
+            "effective": "0001-01-01",
+            "end": None,
+            "kind": "derived",
+            "provenance": "DERIVED (transcribed)",
+            "rows": len(rows),
+            "billable": len(rows),
+            "headers": 0,
+            "note": NOTE,
+            "sources": [ctx.source_entry(SYSTEM, SOURCE)],
+            **written,
+        }
+    ]
