@@ -14,7 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _common import fresh_process, ns_per_call, precompile  # noqa: E402
+from _common import fresh_process, ns_per_call, precompile
 
 
 def main() -> None:

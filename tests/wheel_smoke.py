@@ -13,27 +13,33 @@ import sys
 import codekit
 from codekit import _resources
 
-here = os.path.dirname(os.path.abspath(codekit.__file__))
-if "site-packages" not in here:
-    sys.exit(f"codekit was imported from {here}, not from the installed wheel")
 
-index = _resources.edition_index()
-if not index:
-    sys.exit("the wheel carries no editions")
-checked = 0
-for system, editions in sorted(index.items()):
-    module = importlib.import_module(f"codekit.{system}")
-    for entry in editions:
-        cs = module.code_set(entry["id"])
-        first = next(iter(cs.billable()), None) if hasattr(cs, "billable") else None
-        if first is None:
-            sys.exit(f"{system} {entry['id']}: no billable code")
-        got = module.get(first.code, as_of=cs.edition.effective)
-        if got is None or got.code != first.code or got.edition.id != entry["id"]:
-            sys.exit(f"{system} {entry['id']}: look-up of {first.code} failed")
-        print(f"{system:20} {entry['id']:10} {len(cs):>7} codes  {first.code}: {first.description}")
-        checked += 1
+def main() -> None:
+    here = os.path.dirname(os.path.abspath(codekit.__file__))
+    if "site-packages" not in here:
+        sys.exit(f"codekit was imported from {here}, not from the installed wheel")
 
-e119 = codekit.icd10cm.get("E11.9")
-assert e119 is not None and e119.billable, e119
-print(f"checked {checked} editions from the installed wheel at {here}")
+    index = _resources.edition_index()
+    if not index:
+        sys.exit("the wheel carries no editions")
+    checked = 0
+    for system, editions in sorted(index.items()):
+        module = importlib.import_module(f"codekit.{system}")
+        for entry in editions:
+            cs = module.code_set(entry["id"])
+            first = next(iter(cs.billable()), None) if hasattr(cs, "billable") else None
+            if first is None:
+                sys.exit(f"{system} {entry['id']}: no billable code")
+            got = module.get(first.code, as_of=cs.edition.effective)
+            if got is None or got.code != first.code or got.edition.id != entry["id"]:
+                sys.exit(f"{system} {entry['id']}: look-up of {first.code} failed")
+            print(f"{system:20} {entry['id']:10} {len(cs):>7} codes  {first.code}: {first.description}")
+            checked += 1
+
+    e119 = codekit.icd10cm.get("E11.9")
+    assert e119 is not None and e119.billable, e119
+    print(f"checked {checked} editions from the installed wheel at {here}")
+
+
+if __name__ == "__main__":
+    main()

@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "claim_frequency",
+    "catalog",
     "codeset",
     "cpt",
     "errors",
@@ -39,14 +40,19 @@ if TYPE_CHECKING:
     from . import errors as errors
     from . import icd10cm as icd10cm
 
-__all__ = ["__version__", *sorted(_SUBMODULES)]
+__all__ = ["__version__", "identify", "search", "systems", *sorted(_SUBMODULES)]
+
+
+_FUNCTIONS = {"systems": "catalog", "identify": "catalog", "search": "search"}
 
 
 def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _FUNCTIONS:
+        return getattr(importlib.import_module(f"{__name__}.{_FUNCTIONS[name]}"), name)
     raise AttributeError(f"module 'codekit' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _SUBMODULES)
+    return sorted(set(globals()) | _SUBMODULES | set(_FUNCTIONS))

@@ -30,7 +30,7 @@ class Edition(Record):
     ('FY2025', '2024-10-01', '2025-09-30')
     """
 
-    __slots__ = ("effective", "end", "id", "note", "origin", "source", "system")
+    __slots__ = ("system", "id", "effective", "end", "source", "origin", "note")
 
     system: str
     """Code system id, e.g. ``"icd10cm"``."""

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from .errors import InvalidCodeFormat
 
-_DROP_CHARS = ". \t\r\n\u00a0"
-_DROP = str.maketrans("", "", _DROP_CHARS)
+_BLANKS = " \t\r\n\u00a0"
+_DROP = str.maketrans("", "", "." + _BLANKS)
+_DROP_BLANKS = str.maketrans("", "", _BLANKS)
 
 
-def drop_table() -> dict[int, int | None]:
-    """The ``str.translate`` table that removes dots and blanks."""
-    return dict(_DROP)
+def drop_table(*, keep_dots: bool = False) -> dict[int, int | None]:
+    """The ``str.translate`` table that removes blanks, and dots unless ``keep_dots``."""
+    return dict(_DROP_BLANKS if keep_dots else _DROP)
 
 
-def clean(value: object, label: str, system: str = "") -> str:
-    """Strip, upper-case and drop dots and blanks: ``" e11.9 "`` -> ``"E119"``.
+def clean(value: object, label: str, system: str = "", *, keep_dots: bool = False) -> str:
+    """Strip, upper-case and drop blanks and dots: ``" e11.9 "`` -> ``"E119"``.
+
+    Systems whose codes never have a dot (HCPCS, CPT, modifiers, place of service)
+    pass ``keep_dots=True``, so that ``"E01.00"`` is not read as ``"E0100"``.
 
     Raises :class:`~codekit.errors.InvalidCodeFormat` for anything but a ``str``.
 
@@ -27,7 +31,7 @@ def clean(value: object, label: str, system: str = "") -> str:
             system=system or label,
             code=value,
         )
-    return value.translate(_DROP).upper()
+    return value.translate(_DROP_BLANKS if keep_dots else _DROP).upper()
 
 
 def dotted(code: str, at: int = 3) -> str:

@@ -54,7 +54,7 @@ class ClaimFrequencyCode(Record):
     ClaimFrequencyCode(code='1', description='Admit thru discharge claim', short_description=None, usable_on_837p=True, billable=True)
     """
 
-    __slots__ = ("code", "description", "short_description", "usable_on_837p", "billable",  # noqa: RUF023 (order = repr order)
+    __slots__ = ("code", "description", "short_description", "usable_on_837p", "billable",
                  "edition")
     code: str
     description: str
@@ -112,6 +112,7 @@ _SYS: _System[ClaimFrequencyCode] = _System(
     factory=_make,
     registry=_REG,
     format_hint=_FORMAT_HINT,
+    keep_dots=True,
 )
 
 

@@ -41,7 +41,6 @@ FLAG_BILLABLE = 1
 FLAG_NEEDS_7TH = 2
 
 _MEMO_LIMIT = 200_000
-_DROP = drop_table()
 
 C = TypeVar("C")
 
@@ -184,7 +183,7 @@ class CodeSet(Generic[C]):
             code = getattr(code, "code", None)
             if not isinstance(code, str):
                 return None
-        return self._find(code.translate(_DROP).upper())
+        return self._find(code.translate(self._system.drop).upper())
 
     def _obj(self, row: int) -> C:
         try:
@@ -267,7 +266,11 @@ class _System(Generic[C]):
         factory: Callable[[CodeSet[C], int], C],
         registry: _Registry[CodeSet[C]],
         format_hint: str,
+        keep_dots: bool = False,
     ) -> None:
+        self.keep_dots = keep_dots
+        self.drop = drop_table(keep_dots=keep_dots)
+        """The ``str.translate`` table that cleans input (blanks, and dots unless kept)."""
         self.name = name
         self.label = label
         self._pattern_text = pattern
@@ -279,7 +282,7 @@ class _System(Generic[C]):
 
     # -- normalisation ------------------------------------------------------------------
     def normalize(self, code: object) -> str:
-        return clean(code, self.label, self.name)
+        return clean(code, self.label, self.name, keep_dots=self.keep_dots)
 
     def well_formed(self, norm: str) -> bool:
         if self._pattern is None:
@@ -292,7 +295,7 @@ class _System(Generic[C]):
         return f"{code!r} is not a well-formed {self.label} code ({self.format_hint})"
 
     def validate_format(self, code: object) -> str:
-        norm = clean(code, self.label, self.name)
+        norm = clean(code, self.label, self.name, keep_dots=self.keep_dots)
         if not self.well_formed(norm):
             raise InvalidCodeFormat(self.bad_format_message(code), system=self.name, code=code)
         return norm
@@ -377,7 +380,7 @@ class _System(Generic[C]):
             cs = self.code_set(None, as_of)
         except (CodekitError, TypeError, ValueError):
             return False
-        row = cs._find(code.translate(_DROP).upper())
+        row = cs._find(code.translate(self.drop).upper())
         ok = row is not None and bool(cs._flags[row] & FLAG_BILLABLE)
         memo = cs._valid_memo
         if len(memo) >= _MEMO_LIMIT:
@@ -390,7 +393,7 @@ class _System(Generic[C]):
 
         shown = code if isinstance(code, str) else repr(code)
         try:
-            norm = clean(code, self.label, self.name)
+            norm = clean(code, self.label, self.name, keep_dots=self.keep_dots)
         except InvalidCodeFormat as exc:
             return CheckResult(shown, self.name, CodeStatus.BAD_FORMAT, exc.message)
         if not self.well_formed(norm):

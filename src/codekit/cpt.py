@@ -197,6 +197,7 @@ _SYS: _CPTSystem = _CPTSystem(
     factory=_make,
     registry=_REG,
     format_hint=_FORMAT_HINT,
+    keep_dots=True,
 )
 
 

@@ -62,7 +62,7 @@ class GemEntry(Record):
     GemEntry(target='E11.9', approximate=True, no_map=False, combination=False, scenario=0, choice_list=0, flags='10000')
     """
 
-    __slots__ = ("target", "approximate", "no_map", "combination", "scenario", "choice_list", "flags")  # noqa: RUF023 (order = repr order)
+    __slots__ = ("target", "approximate", "no_map", "combination", "scenario", "choice_list", "flags")
     target: str | None
     """Target code in display form (``"E11.9"``, ``"250.00"``); None for a no-map row."""
     approximate: bool
@@ -104,7 +104,7 @@ class GemScenario(Record):
     (1, [['003.1'], ['995.91']])
     """
 
-    __slots__ = ("number", "choice_lists")  # noqa: RUF023 (order = repr order)
+    __slots__ = ("number", "choice_lists")
     number: int
     choice_lists: tuple[tuple[GemEntry, ...], ...]
     """The choice lists, in order (list 1 first); each holds its alternative entries."""
@@ -132,7 +132,7 @@ class GemMapping(Record):
     (False, ('R69',), 1, True)
     """
 
-    __slots__ = ("source", "source_system", "target_system", "edition", "entries")  # noqa: RUF023 (order = repr order)
+    __slots__ = ("source", "source_system", "target_system", "edition", "entries")
     source: str
     """The source code in display form."""
     source_system: str

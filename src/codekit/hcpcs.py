@@ -288,7 +288,7 @@ class _DatedSystem(_System[_C]):
             if cs is None:
                 cs = self.code_set(None, as_of)
             # str.translate is slow when it drops nothing: skip it for clean input
-            row = cs._find((code if code.isalnum() else code.translate(_DROP)).upper())
+            row = cs._find((code if code.isalnum() else code.translate(self.drop)).upper())
             if row is None:
                 return False
             added_a, term_a, start = cs._cache.get("date_arrays") or self._date_arrays(cs)
@@ -362,14 +362,14 @@ class _DatedSystem(_System[_C]):
         )
 
 
-_DROP = drop_table()
+_BLANKS = drop_table(keep_dots=True)
 
 
 class _HCPCSSystem(_DatedSystem[HCPCSCode]):
     def bad_format_message(self, code: object) -> str:
         msg = super().bad_format_message(code)
         if isinstance(code, str):
-            norm = code.translate(_DROP).upper()
+            norm = code.translate(self.drop).upper()
             if len(norm) == 5 and norm[:4].isdigit() and (norm[4].isdigit() or norm[4] in "FTU"):
                 msg += "; it looks like a CPT code: use codekit.cpt"
             elif len(norm) == 2 and norm.isalnum():
@@ -409,13 +409,15 @@ _SYS: _System[HCPCSCode] = _HCPCSSystem(
     factory=_make,
     registry=_REG,
     format_hint=_FORMAT_HINT,
+    keep_dots=True,
 )
 
 
 # ------------------------------------------------------------------------------------------
 # verbs
 def normalize(code: str) -> str:
-    """Clean a code: strip blanks and dots, upper-case.
+    """Clean a code: strip blanks, upper-case (HCPCS codes have no dot, so a dot is kept
+    and the result is not a HCPCS code).
 
     >>> normalize(" j3490 ")
     'J3490'
@@ -626,3 +628,18 @@ def __getattr__(name: str) -> Any:
 
         return getattr(status, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def search(
+    query: str, *, limit: int = 10, as_of: object = None, billable_only: bool = False
+) -> list[Any]:
+    """Search HCPCS Level II descriptions by words, lay terms, abbreviations, misspellings,
+    partial words, or a code prefix (see :func:`codekit.search.search`).
+
+    >>> [h.code for h in search("walker folding wheeled", limit=1)]
+    ['E0143']
+    """
+    from .search import search as _search
+
+    return _search(query, systems=("hcpcs",), limit=limit, as_of=as_of,
+                   billable_only=billable_only)

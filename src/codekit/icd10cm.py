@@ -72,7 +72,7 @@ class Chapter(Record):
     Chapter(number=4, description='Endocrine, nutritional and metabolic diseases', first='E00', last='E89')
     """
 
-    __slots__ = ("description", "first", "last", "number")
+    __slots__ = ("number", "description", "first", "last")
     number: int
     description: str
     first: str | None
@@ -90,7 +90,7 @@ class Block(Record):
     Block(id='E08-E13', description='Diabetes mellitus')
     """
 
-    __slots__ = ("description", "id")
+    __slots__ = ("id", "description")
     id: str
     description: str
 
@@ -105,7 +105,7 @@ class Note(Record):
     the note comes from: notes written at a category apply to every code in it.
     """
 
-    __slots__ = ("source", "text")
+    __slots__ = ("text", "source")
     text: str
     source: str
 
@@ -184,17 +184,17 @@ class ICD10CMCode(Record):
     """
 
     __slots__ = (
-        "_row",
-        "_set",
-        "billable",
-        "block",
-        "chapter",
         "code",
         "description",
-        "edition",
+        "short_description",
+        "billable",
         "needs_7th_character",
         "parent",
-        "short_description",
+        "chapter",
+        "block",
+        "edition",
+        "_set",
+        "_row",
     )
     code: str
     """Display form, with the dot: ``"E11.9"``."""
@@ -667,3 +667,18 @@ def __getattr__(name: str) -> Any:
 
         return getattr(status, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def search(
+    query: str, *, limit: int = 10, as_of: object = None, billable_only: bool = False
+) -> list[Any]:
+    """Search ICD-10-CM by words: descriptions, inclusion terms, lay terms, abbreviations,
+    misspellings, partial words, or a code prefix (see :func:`codekit.search.search`).
+
+    >>> [h.code for h in search("heart attack", limit=2)]
+    ['I21.9', 'I22.9']
+    """
+    from .search import search as _search
+
+    return _search(query, systems=("icd10cm",), limit=limit, as_of=as_of,
+                   billable_only=billable_only)

@@ -79,7 +79,7 @@ class Axis(Record):
     Axis(position=5, name='approach', char='0', meaning='Open')
     """
 
-    __slots__ = ("position", "name", "char", "meaning")  # noqa: RUF023 (order = repr order)
+    __slots__ = ("position", "name", "char", "meaning")
     position: int
     """1 to 7."""
     name: str
@@ -135,7 +135,7 @@ class ICD10PCSCode(Record):
     ('0DT1', '0DT2', '0DT3')
     """
 
-    __slots__ = (  # noqa: RUF023 (order = repr order)
+    __slots__ = (
         "code",
         "description",
         "short_description",

@@ -81,7 +81,7 @@ class ICD9CMCode(Record):
     (('250.0', '250.1', '250.2'), None)
     """
 
-    __slots__ = (  # noqa: RUF023 (order = repr order)
+    __slots__ = (
         "code",
         "description",
         "short_description",

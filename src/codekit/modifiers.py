@@ -28,7 +28,7 @@ from ._store import Table
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _System
 from .errors import CodekitError, CodeNotFound
-from .hcpcs import _DROP, _DatedSystem, _loaded_edition, _resolve_dates, _tuple, _ymd
+from .hcpcs import _BLANKS, _DatedSystem, _loaded_edition, _resolve_dates, _tuple, _ymd
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -166,7 +166,7 @@ def is_level_one(code: object) -> bool:
     """
     if not isinstance(code, str):
         return False
-    norm = code.translate(_DROP).upper()
+    norm = code.translate(_BLANKS).upper()
     return len(norm) == 2 and norm.isascii() and norm[0].isdigit() and norm.isalnum()
 
 
@@ -225,6 +225,7 @@ _SYS: _System[Modifier] = _ModifierSystem(
     factory=_make,
     registry=_REG,
     format_hint=_FORMAT_HINT,
+    keep_dots=True,
 )
 
 

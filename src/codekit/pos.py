@@ -59,7 +59,7 @@ class POSCode(Record):
     <POSCode 02: "Telehealth Provided Other than in Patient's Home" from 2017-01-01>
     """
 
-    __slots__ = ("code", "name", "description", "short_description", "effective", "billable",  # noqa: RUF023 (order = repr order)
+    __slots__ = ("code", "name", "description", "short_description", "effective", "billable",
                  "edition")
     code: str
     """Two digits, e.g. ``"11"``."""
@@ -195,6 +195,7 @@ _SYS: _System[POSCode] = _POSSystem(
     factory=_make,
     registry=_REG,
     format_hint=_FORMAT_HINT,
+    keep_dots=True,
 )
 
 
