@@ -113,7 +113,8 @@ def build(out: str) -> dict[str, Any]:
         "editions": {},
         "extras": {},
     }
-    for mod in builders():
+    mods = builders()
+    for mod in [m for m in mods if not getattr(m, "AFTER_INDEX", False)]:
         result = mod.build(ctx)
         if isinstance(result, dict):
             manifest["editions"][mod.SYSTEM] = result.get("editions", [])
@@ -142,6 +143,14 @@ def build(out: str) -> dict[str, Any]:
             rows.append("\t".join(fields))
     with open(os.path.join(out, "editions.tsv"), "w", encoding="utf-8", newline="\n") as fh:
         fh.write("\n".join(rows) + "\n")
+    # builders of derived data (the search indexes) read the code sets just written
+    for mod in [m for m in mods if getattr(m, "AFTER_INDEX", False)]:
+        extras = mod.build(ctx)
+        manifest["extras"][mod.SYSTEM] = extras
+        print(f"built {mod.SYSTEM}: {len(extras)} files")
+    text = json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
     return manifest
 
 

@@ -22,6 +22,7 @@ _SUBMODULES = {
     "codeset",
     "cpt",
     "errors",
+    "fuzzy",
     "gems",
     "hcpcs",
     "icd9cm",
@@ -39,11 +40,18 @@ if TYPE_CHECKING:
     from . import codeset as codeset
     from . import errors as errors
     from . import icd10cm as icd10cm
+    from .catalog import identify as identify
+    from .catalog import systems as systems
+    from .fuzzy import Hit as Hit
+    from .fuzzy import search as search
 
-__all__ = ["__version__", "identify", "search", "systems", *sorted(_SUBMODULES)]
+__all__ = ["Hit", "__version__", "identify", "search", "systems", *sorted(_SUBMODULES)]
 
 
-_FUNCTIONS = {"systems": "catalog", "identify": "catalog", "search": "search"}
+# functions exported at the top level, imported on first use (import codekit stays cheap).
+# search() lives in codekit.fuzzy: a submodule named "search" would replace the function
+# as soon as it was imported.
+_FUNCTIONS = {"systems": "catalog", "identify": "catalog", "search": "fuzzy", "Hit": "fuzzy"}
 
 
 def __getattr__(name: str) -> Any:

@@ -49,7 +49,7 @@ def _tour() -> None:
         if obj is not None:
             print(f"\n{name}.get({code!r}) -> {obj.code} {obj.description!r}")
     try:
-        from codekit import search as search_module
+        from codekit import fuzzy as search_module
 
         hits = search_module.search("heart attack", limit=3)
         print("\nsearch('heart attack'):")
@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{r.code}\t{r.status.value}\t{r.message}")
             worst = worst if r.ok else 1
         return worst
-    from codekit import search as search_module
+    from codekit import fuzzy as search_module
 
     for h in search_module.search(args.query, limit=args.limit):
         print(f"{h.system}\t{h.code}\t{h.score:.1f}\t{h.description}")

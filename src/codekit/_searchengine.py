@@ -53,11 +53,16 @@ import bisect
 import functools
 import heapq
 import itertools
+import json
 import math
 import re
+import sys
+import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+import zlib
+from array import array
+from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import Any, NamedTuple
 
 import attrs
 from rapidfuzz import process
@@ -73,6 +78,7 @@ __all__ = [
     "generality",
     "is_general",
     "read_synonyms",
+    "specificity",
     "tokenize",
 ]
 
@@ -93,20 +99,23 @@ _MAX_CONCEPTS = 8  # further words are ignored
 _CANDIDATE_CAP = 600  # documents scored in detail per query
 _PREFIX_EXPANSIONS = 40  # completions kept for a partial word, most frequent first
 _FUZZY_LIMIT = 6  # spelling corrections kept per word
+_RARE_DF = 50  # a known word this rare may still be a partial word: complete it too
 _MAX_SUBSET_INTERSECTIONS = 40  # work bound of the "best subset of concepts" fallback
 
 _W_PREFIX = 0.9  # a partial word completed ("diab" -> "diabetes")
+_W_PREFIX_RARE = 0.05  # less for completions much rarer than the most frequent one
 _W_PREFIX_OF_WORD = 0.8  # a complete last word also completed as you type ("pain" -> "painful")
 _W_FUZZY = (1.0, 0.85, 0.75, 0.65)  # by edit distance 0..3
 _W_SYNONYM = 0.95  # an expansion from the synonym table
 _W_HEADER = 0.88  # a non-billable code (category / subcategory header)
 _GENERAL_BONUS = 0.02  # a billable "unspecified" / "NOS" code
+_HEAD_BONUS = 0.03  # the query names the text's first (head) word: "Walker, folding" for "walker"
 
 # ---------------------------------------------------------------------------
 # text analysis
 
 _STOP_WORDS = frozenset(
-    "a an and are as at be by due for from in into is of on or per than the to w with".split()
+    ["a", "an", "and", "are", "as", "at", "be", "by", "due", "for", "from", "in", "into", "is", "of", "on", "or", "per", "than", "the", "to", "w", "with"]
 )
 # words that say "general code" and explain nothing: they carry no weight
 _MASSLESS_WORDS = frozenset({"unspecified", "unsp", "unspec", "nos", "nec"})
@@ -118,9 +127,15 @@ _MASSLESS_PHRASES: tuple[tuple[tuple[str, ...], bool], ...] = (
     (("without", "complication"), True),
     (("without", "complications"), True),
     (("not", "elsewhere", "classified"), False),
+    (("unspecified", "organism"), True),
+    (("unspecified", "site"), True),
+    (("unspecified", "type"), True),
+    (("unspecified", "part"), True),
+    (("unspecified", "cause"), True),
 )
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[()\[\]]")
 _POSSESSIVE_RE = re.compile(r"'s\b|\u2019s\b")
+_RANGE_RE = re.compile(r"([A-Za-z0-9.]+)\s*-\s*([A-Za-z0-9.]+)")
 _CODE_QUERY_RE = re.compile(r"[A-Za-z0-9]{1,7}(?:\.[A-Za-z0-9]{0,4})?[.*-]?")
 
 
@@ -174,7 +189,12 @@ def _analyze(text: str) -> tuple[list[str], list[bool], int]:
             massless.append(depth > 0 or tok in _MASSLESS_WORDS)
     general = sum(1 for w in words if w in _GENERAL_WORDS)
     n = len(words)
-    if n >= 2 and ("not" in words or "without" in words):
+    # "without X" / "not X" name the default, uncomplicated code: no weight, and general
+    for i, w in enumerate(words):
+        if (w == "without" or w == "not") and i + 1 < n:
+            massless[i] = massless[i + 1] = True
+            general += 1
+    if n >= 2 and ("not" in words or "without" in words or general):
         for phrase, marks_general in _MASSLESS_PHRASES:
             k = len(phrase)
             for i in range(n - k + 1):
@@ -214,6 +234,16 @@ def generality(text: str) -> int:
     2
     """
     return _analyze(text)[2]
+
+
+def specificity(text: str) -> int:
+    """How many distinct weighted words a description has (fewer: a more general code).
+
+    >>> specificity("Type 2 diabetes mellitus without complications")
+    4
+    """
+    words, massless, _ = _analyze(text)
+    return len({_stem(w) for w, m in zip(words, massless, strict=True) if not m})
 
 
 def _code_key(code: str) -> str:
@@ -290,7 +320,7 @@ def read_synonyms(lines: Iterable[str]) -> list[Synonym]:
         if header is None:
             header = [c.strip().lower() for c in cells]
             continue
-        row = dict(zip(header, cells))
+        row = dict(zip(header, cells, strict=False))
         term = row.get("term", "").strip()
         expansion = row.get("expansion", "").strip()
         if term and expansion:
@@ -363,12 +393,51 @@ class _Concept:
 # the index
 
 
+_MAGIC = b"codekit-search-index 1\n"
+_FLAG_BILLABLE = 1
+_FLAG_GENERAL = 2
+
+
+def _clean_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ")
+
+
+def _delta(ids: Sequence[int]) -> list[int]:
+    prev = 0
+    out = []
+    for i in ids:
+        out.append(i - prev)
+        prev = i
+    return out
+
+
+def _le(arr: array[int]) -> bytes:
+    if sys.byteorder != "little":  # pragma: no cover - big-endian hosts
+        arr = array(arr.typecode, arr)
+        arr.byteswap()
+    return arr.tobytes()
+
+
+def _from_le(typecode: str, data: bytes) -> array[int]:
+    arr = array(typecode)
+    arr.frombytes(data)
+    if sys.byteorder != "little":  # pragma: no cover
+        arr.byteswap()
+    return arr
+
+
 class SearchIndex:
     """An immutable inverted index over :class:`Document` objects.
 
     *system_order* fixes the order of systems in ties and code listings
-    (systems not named come after, alphabetically).
+    (systems not named come after, alphabetically). :meth:`to_bytes` and
+    :meth:`from_bytes` save and load a built index (deterministic bytes), so
+    large indexes can be built once, at data-build time; the synonym table is
+    applied at query time and is not part of the bytes.
     """
+
+    # ------------------------------------------------------------------
+    # construction
 
     def __init__(
         self,
@@ -378,144 +447,215 @@ class SearchIndex:
         system_order: Sequence[str] = (),
     ) -> None:
         docs = list(documents)
-        # -- analyse every text once (duplicates are common: inherited terms)
         cache: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}
-        stem = _stem
+        surfaces: dict[str, str] = {}
         analysed: list[tuple[tuple[str, ...], tuple[str, ...], bool]] = []
+        stem = _stem
         for doc in docs:
             a = cache.get(doc.text)
             if a is None:
                 words, massless, general = _analyze(doc.text)
                 stems = [stem(w) for w in words]
-                heavy = tuple(dict.fromkeys(s for s, m in zip(stems, massless) if not m))
+                for w, s in zip(words, stems, strict=True):
+                    surfaces[w] = s
+                heavy = tuple(dict.fromkeys(s for s, m in zip(stems, massless, strict=True) if not m))
                 a = (tuple(dict.fromkeys(stems)), heavy, general > 0)
                 cache[doc.text] = a
             analysed.append(a)
-        # -- vocabulary and document frequencies
         df: dict[str, int] = {}
         for all_stems, _, _ in analysed:
             for s in all_stems:
                 df[s] = df.get(s, 0) + 1
-        n_docs = len(docs)
-        self._n_docs = n_docs
         vocab = sorted(df)
         word_id = {w: i for i, w in enumerate(vocab)}
+        n_docs = len(docs)
         idf = [math.log((n_docs + 1) / (df[w] + 0.5)) for w in vocab]
-        self._word_id = word_id
-        self._idf = idf
-        self._df = [df[w] for w in vocab]
 
-        # -- systems and codes
-        order = {s: i for i, s in enumerate(system_order)}
-        extra = sorted({d.system for d in docs} - set(order))
-        for s in extra:
-            order[s] = len(order)
-        self._system_rank = order
+        systems = list(dict.fromkeys(system_order))
+        systems += sorted({d.system for d in docs} - set(systems))
+        rank = {s: i for i, s in enumerate(systems)}
+        kinds = list(MATCH_KINDS) + sorted({d.kind for d in docs} - set(MATCH_KINDS))
+        kind_id = {k: i for i, k in enumerate(kinds)}
 
-        # -- document prior: cheaper, billable, general documents first
-        def mass_of(heavy: tuple[str, ...]) -> float:
-            return sum(idf[word_id[s]] for s in heavy)
-
-        kind_rank = {k: i for i, k in enumerate(MATCH_KINDS)}
-        prior: list[tuple[float, int, str, int, str, int]] = []
-        masses: list[float] = []
-        generals: list[bool] = []
-        for i, (doc, (_, heavy, general)) in enumerate(zip(docs, analysed)):
-            mass = mass_of(heavy)
-            g = general if doc.general is None else doc.general
-            masses.append(mass)
-            generals.append(g)
-            key = mass + (0.0 if doc.billable else 2.0) - (0.5 if g else 0.0)
-            prior.append((round(key, 9), order[doc.system], doc.code, kind_rank.get(doc.kind, 9),
-                          doc.text, i))
+        # documents in prior order: light, billable, general texts first
+        prior = []
+        for i, (doc, (_, heavy, gen)) in enumerate(zip(docs, analysed, strict=True)):
+            general = gen if doc.general is None else doc.general
+            mass = sum(idf[word_id[s]] for s in heavy)
+            key = mass + (0.0 if doc.billable else 2.0) - (0.5 if general else 0.0)
+            prior.append((round(key, 9), rank[doc.system], _code_key(doc.code), doc.code,
+                          kind_id[doc.kind], doc.text, i, general))
         prior.sort()
-        perm = [p[-1] for p in prior]
 
-        # -- per-code tables
+        # codes, in system then code order
         code_id: dict[tuple[str, str], int] = {}
-        code_system: list[str] = []
-        code_code: list[str] = []
-        code_desc: list[str] = []
-        code_billable: list[bool] = []
-        code_has_desc: list[bool] = []
-        for doc in sorted(docs, key=lambda d: (order[d.system], _code_key(d.code), d.code)):
-            k = (doc.system, doc.code)
-            cid = code_id.get(k)
+        code_rows = sorted({(rank[d.system], _code_key(d.code), d.code) for d in docs})
+        for cid, (r, _, code) in enumerate(code_rows):
+            code_id[(systems[r], code)] = cid
+        n_codes = len(code_rows)
+        desc_text: list[str | None] = [None] * n_codes
+        desc_is_own = [False] * n_codes
+        billable = [False] * n_codes
+        for doc in docs:
+            cid = code_id[(doc.system, doc.code)]
             desc = doc.description if doc.description is not None else doc.text
-            if cid is None:
-                code_id[k] = len(code_system)
-                code_system.append(doc.system)
-                code_code.append(doc.code)
-                code_desc.append(desc)
-                code_billable.append(doc.billable)
-                code_has_desc.append(doc.kind == "description")
-            elif doc.kind == "description" and not code_has_desc[cid]:
-                code_desc[cid] = desc
-                code_billable[cid] = doc.billable
-                code_has_desc[cid] = True
-        self._code_system = code_system
-        self._code_code = code_code
-        self._code_desc = code_desc
-        self._code_billable = code_billable
-        self._code_keys = [_code_key(c) for c in code_code]
-        # code listing order: by key, then system rank (a prefix may match several systems)
-        listing = sorted(range(len(code_code)),
-                         key=lambda c: (self._code_keys[c], order[code_system[c]], code_code[c]))
-        self._listing = listing
-        self._listing_keys = [self._code_keys[c] for c in listing]
-        # ids are assigned in system/code order, so the id is the tie-break rank
-        self._system_codes: dict[str, range] = {}
-        for s in order:
-            ids = [i for i, cs in enumerate(code_system) if cs == s]
-            if ids:
-                self._system_codes[s] = range(ids[0], ids[-1] + 1)
+            if desc_text[cid] is None or (doc.kind == "description" and not desc_is_own[cid]):
+                desc_text[cid] = desc
+                desc_is_own[cid] = doc.kind == "description"
+                billable[cid] = doc.billable
 
-        # -- documents in prior order
-        self._doc_code: list[int] = []
-        self._doc_text: list[str] = []
-        self._doc_kind: list[str] = []
-        self._doc_weight: list[float] = []
-        self._doc_billable: list[bool] = []
-        self._doc_general: list[bool] = []
-        self._doc_mass: list[float] = []
-        self._doc_heavy: list[tuple[int, ...]] = []
+        doc_code = array("I")
+        doc_kind = array("B")
+        doc_weight = array("H")
+        doc_flags = array("B")
+        doc_text: list[str] = []
+        heavy_flat = array("I")
+        heavy_off = array("I", [0])
         postings: list[list[int]] = [[] for _ in vocab]
-        kinds: dict[str, str] = {}
-        for new_id, old in enumerate(perm):
+        code_desc_doc = array("i", [-1]) * n_codes
+        for new_id, p in enumerate(prior):
+            old, general = p[6], p[7]
             doc = docs[old]
             all_stems, heavy, _ = analysed[old]
-            self._doc_code.append(code_id[(doc.system, doc.code)])
-            self._doc_text.append(doc.text)
-            self._doc_kind.append(kinds.setdefault(doc.kind, doc.kind))
-            self._doc_weight.append(doc.weight)
-            self._doc_billable.append(doc.billable)
-            self._doc_general.append(generals[old])
-            self._doc_mass.append(masses[old])
-            self._doc_heavy.append(tuple(word_id[s] for s in heavy))
+            cid = code_id[(doc.system, doc.code)]
+            doc_code.append(cid)
+            doc_kind.append(kind_id[doc.kind])
+            doc_weight.append(max(0, min(1000, round(doc.weight * 1000))))
+            doc_flags.append((_FLAG_BILLABLE if doc.billable else 0)
+                             | (_FLAG_GENERAL if general else 0))
+            text = _clean_line(doc.text)
+            doc_text.append(text)
+            if code_desc_doc[cid] < 0 and desc_text[cid] == doc.text:
+                code_desc_doc[cid] = new_id
+            heavy_flat.extend(word_id[s] for s in heavy)
+            heavy_off.append(len(heavy_flat))
             for s in all_stems:
                 postings[word_id[s]].append(new_id)
-        self._postings: list[set[int]] = [set(p) for p in postings]
-        self._by_system: dict[str, set[int]] = {}
-        for d, c in enumerate(self._doc_code):
-            self._by_system.setdefault(code_system[c], set()).add(d)
-        self._billable_docs = {d for d, b in enumerate(self._doc_billable) if b}
+        extra_desc: list[str] = []
+        for cid in range(n_codes):
+            if code_desc_doc[cid] < 0:
+                code_desc_doc[cid] = -1 - len(extra_desc)
+                extra_desc.append(_clean_line(desc_text[cid] or ""))
+        post_flat = array("I")
+        post_off = array("I", [0])
+        for plist in postings:
+            post_flat.extend(_delta(plist))
+            post_off.append(len(post_flat))
+        surface_list = sorted(w for w, s in surfaces.items() if s in word_id)
+        state: dict[str, Any] = {
+            "systems": systems,
+            "kinds": kinds,
+            "vocab": vocab,
+            "df": array("I", (df[w] for w in vocab)),
+            "post_flat": post_flat,
+            "post_off": post_off,
+            "doc_code": doc_code,
+            "doc_kind": doc_kind,
+            "doc_weight": doc_weight,
+            "doc_flags": doc_flags,
+            "doc_text": doc_text,
+            "heavy_flat": heavy_flat,
+            "heavy_off": heavy_off,
+            "code_system": array("B", (r for r, _, _ in code_rows)),
+            "code_code": [c for _, _, c in code_rows],
+            "code_billable": array("B", (1 if b else 0 for b in billable)),
+            "code_desc_doc": code_desc_doc,
+            "extra_desc": extra_desc,
+            "surfaces": surface_list,
+            "surface_word": array("I", (word_id[surfaces[w]] for w in surface_list)),
+            "listing": array("I", sorted(range(n_codes),
+                                         key=lambda c: (code_rows[c][1], code_rows[c][0], c))),
+        }
+        self._setup(state, synonyms)
 
-        # -- surface vocabulary (for prefixes and spelling), from every text
-        surf: dict[str, int] = {}
-        for text in cache:
-            for w in _analyze(text)[0]:
-                s = stem(w)
-                if s in word_id:
-                    surf[w] = word_id[s]
-        self._surface_word = surf
-        self._surfaces_sorted = sorted(surf)
-        by_len: dict[int, list[str]] = {}
-        for w in self._surfaces_sorted:
-            if w.isalpha():
-                by_len.setdefault(len(w), []).append(w)
-        self._surfaces_by_len = by_len
+    # the layout of the serialised state: name -> array typecode, or "s" for a string list
+    _LAYOUT: tuple[tuple[str, str], ...] = (
+        ("systems", "s"), ("kinds", "s"), ("vocab", "s"), ("df", "I"),
+        ("post_flat", "I"), ("post_off", "I"),
+        ("doc_code", "I"), ("doc_kind", "B"), ("doc_weight", "H"), ("doc_flags", "B"),
+        ("doc_text", "s"), ("heavy_flat", "I"), ("heavy_off", "I"),
+        ("code_system", "B"), ("code_code", "s"), ("code_billable", "B"),
+        ("code_desc_doc", "i"), ("extra_desc", "s"), ("surfaces", "s"), ("surface_word", "I"),
+        ("listing", "I"),
+    )
 
-        # -- synonyms: key (stems) -> [(expansion stems, kind)]
+    def to_bytes(self) -> bytes:
+        """The index as deterministic bytes (zlib-compressed), for :meth:`from_bytes`."""
+        parts: list[bytes] = []
+        lengths: list[int] = []
+        for name, code in self._LAYOUT:
+            value = self._state[name]
+            data = "\n".join(value).encode("utf-8") if code == "s" else _le(value)
+            parts.append(data)
+            lengths.append(len(data))
+        header = json.dumps({"layout": [[n, c] for n, c in self._LAYOUT], "lengths": lengths},
+                            separators=(",", ":"), sort_keys=True).encode("ascii")
+        body = header + b"\n" + b"".join(parts)
+        return _MAGIC + zlib.compress(body, 9)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, synonyms: Iterable[Synonym] = ()) -> SearchIndex:
+        """Load an index written by :meth:`to_bytes`; raises ValueError if it is not one."""
+        if not data.startswith(_MAGIC):
+            raise ValueError("not a codekit search index")
+        try:
+            body = zlib.decompress(data[len(_MAGIC):])
+            nl = body.index(b"\n")
+            header = json.loads(body[:nl])
+            layout = [tuple(x) for x in header["layout"]]
+            lengths = header["lengths"]
+        except (zlib.error, ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"corrupt codekit search index ({exc})") from None
+        if layout != [tuple(x) for x in cls._LAYOUT]:
+            raise ValueError("codekit search index of another layout; rebuild it")
+        state: dict[str, Any] = {}
+        pos = nl + 1
+        for (name, code), length in zip(cls._LAYOUT, lengths, strict=True):
+            chunk = body[pos : pos + length]
+            pos += length
+            if code == "s":
+                text = chunk.decode("utf-8")
+                state[name] = text.split("\n") if text else []
+            else:
+                state[name] = _from_le(code, chunk)
+        self = cls.__new__(cls)
+        self._setup(state, synonyms)
+        return self
+
+    def _setup(self, state: dict[str, Any], synonyms: Iterable[Synonym]) -> None:
+        self._state = state
+        self._systems: list[str] = state["systems"]
+        self._system_rank = {s: i for i, s in enumerate(self._systems)}
+        self._kinds: list[str] = state["kinds"]
+        vocab: list[str] = state["vocab"]
+        self._word_id = {w: i for i, w in enumerate(vocab)}
+        df: array[int] = state["df"]
+        self._df = df
+        n_docs = len(state["doc_code"])
+        self._n_docs = n_docs
+        log = math.log
+        self._idf = [log((n_docs + 1) / (f + 0.5)) for f in df]
+        self._post_flat: array[int] = state["post_flat"]
+        self._post_off: array[int] = state["post_off"]
+        self._post_cache: list[set[int] | None] = [None] * len(vocab)
+        self._doc_code: array[int] = state["doc_code"]
+        self._doc_kind: array[int] = state["doc_kind"]
+        self._doc_weight: array[int] = state["doc_weight"]
+        self._doc_flags: array[int] = state["doc_flags"]
+        self._doc_text: list[str] = state["doc_text"]
+        self._heavy_flat: array[int] = state["heavy_flat"]
+        self._heavy_off: array[int] = state["heavy_off"]
+        self._code_system: array[int] = state["code_system"]
+        self._code_code: list[str] = state["code_code"]
+        self._code_billable: array[int] = state["code_billable"]
+        self._code_desc_doc: array[int] = state["code_desc_doc"]
+        self._extra_desc: list[str] = state["extra_desc"]
+        self._surfaces: list[str] = state["surfaces"]
+        self._surface_word: array[int] = state["surface_word"]
+        self._lazy_lock = threading.Lock()
+        self._lazy: dict[str, Any] = {}
+        self._allowed_cache: dict[tuple[object, ...], set[int] | None] = {}
+        # synonyms: key (stems) -> [(expansion stems, kind)]
         syn: dict[tuple[str, ...], list[tuple[tuple[str, ...], str]]] = {}
         for entry in synonyms:
             key = tuple(tokenize(entry.term))
@@ -528,22 +668,76 @@ class SearchIndex:
                 alts.append((exp, kind))
         self._synonyms = syn
         self._syn_max = max((len(k) for k in syn), default=0)
-        self._allowed_cache: dict[tuple[object, ...], set[int] | None] = {}
+        self._expand_cache: dict[tuple[str, bool, bool, bool], _Token] = {}
+
+    # ------------------------------------------------------------------
+    # lazily derived tables (each built once, under a lock)
+
+    def _derived(self, name: str) -> Any:
+        value = self._lazy.get(name)
+        if value is not None:
+            return value
+        with self._lazy_lock:
+            value = self._lazy.get(name)
+            if value is None:
+                value = getattr(self, "_make_" + name)()
+                self._lazy[name] = value
+        return value
+
+    def _make_code_keys(self) -> list[str]:
+        return [_code_key(c) for c in self._code_code]
+
+    def _make_listing_keys(self) -> list[str]:
+        keys: list[str] = self._derived("code_keys")
+        return [keys[c] for c in self._state["listing"]]
+
+    def _make_by_system(self) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        code_system = self._code_system
+        for d, c in enumerate(self._doc_code):
+            out.setdefault(self._systems[code_system[c]], set()).add(d)
+        return out
+
+    def _make_billable_docs(self) -> set[int]:
+        return {d for d, f in enumerate(self._doc_flags) if f & _FLAG_BILLABLE}
+
+    def _make_by_length(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for w in self._surfaces:
+            if w.isalpha():
+                out.setdefault(len(w), []).append(w)
+        return out
+
+    def _make_surface_index(self) -> dict[str, int]:
+        return dict(zip(self._surfaces, self._surface_word, strict=True))
+
+    def _postings(self, wid: int) -> set[int]:
+        s = self._post_cache[wid]
+        if s is None:
+            a, b = self._post_off[wid], self._post_off[wid + 1]
+            s = set(itertools.accumulate(self._post_flat[a:b]))
+            self._post_cache[wid] = s
+        return s
 
     # ------------------------------------------------------------------
     def __len__(self) -> int:
         """The number of documents."""
-        return len(self._doc_code)
+        return self._n_docs
 
     @property
     def systems(self) -> tuple[str, ...]:
         """The systems present, in rank order."""
-        return tuple(s for s in self._system_rank if s in self._system_codes)
+        present = set(self._code_system)
+        return tuple(s for i, s in enumerate(self._systems) if i in present)
 
     @property
     def code_count(self) -> int:
         """The number of distinct codes."""
         return len(self._code_code)
+
+    def _description(self, cid: int) -> str:
+        ref = self._code_desc_doc[cid]
+        return self._doc_text[ref] if ref >= 0 else self._extra_desc[-1 - ref]
 
     # ------------------------------------------------------------------
     # filters
@@ -557,15 +751,12 @@ class SearchIndex:
         for item in items:
             if not isinstance(item, str):
                 continue
-            text = item.strip()
-            m = re.fullmatch(r"([A-Za-z0-9.]+)\s*-\s*([A-Za-z0-9.]+)", text)
+            m = _RANGE_RE.fullmatch(item.strip())
             if m:
-                lo, hi = _code_key(m.group(1)), _code_key(m.group(2))
-                if lo > hi:
-                    lo, hi = hi, lo
+                lo, hi = sorted((_code_key(m.group(1)), _code_key(m.group(2))))
                 ranges.append((lo, hi))
             else:
-                plain.append(_code_key(text))
+                plain.append(_code_key(item))
         starts = tuple(plain)
 
         def pred(key: str) -> bool:
@@ -589,79 +780,103 @@ class SearchIndex:
             return self._allowed_cache[key]
         allowed: set[int] | None = None
         if sys_key is not None:
+            by_system: dict[str, set[int]] = self._derived("by_system")
             allowed = set()
             for s in sys_key:
-                allowed |= self._by_system.get(s, set())
+                allowed |= by_system.get(s, set())
         if billable_only:
-            allowed = self._billable_docs if allowed is None else allowed & self._billable_docs
+            bill: set[int] = self._derived("billable_docs")
+            allowed = bill if allowed is None else allowed & bill
         pred = self._prefix_predicate(prefix)
         if pred is not None:
-            keys = self._code_keys
-            ok_codes = {c for c in range(len(keys)) if pred(keys[c])}
+            keys: list[str] = self._derived("code_keys")
+            ok = [pred(k) for k in keys]
             codes = self._doc_code
-            pool = range(len(codes)) if allowed is None else allowed
-            allowed = {d for d in pool if codes[d] in ok_codes}
+            pool: Iterable[int] = range(self._n_docs) if allowed is None else allowed
+            allowed = {d for d in pool if ok[codes[d]]}
         if len(self._allowed_cache) > 64:
             self._allowed_cache.clear()
         self._allowed_cache[key] = allowed
         return allowed
 
     def _code_ok(self, c: int, allowed_systems: set[str] | None, billable_only: bool,
-                 pred: Callable[[str], bool] | None) -> bool:
-        if allowed_systems is not None and self._code_system[c] not in allowed_systems:
+                 pred: Callable[[str], bool] | None, keys: list[str]) -> bool:
+        if allowed_systems is not None and self._systems[self._code_system[c]] not in allowed_systems:
             return False
         if billable_only and not self._code_billable[c]:
             return False
-        return pred is None or pred(self._code_keys[c])
+        return pred is None or pred(keys[c])
 
     # ------------------------------------------------------------------
     # word expansion
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 - the index lives as long as its cache
-    def _expand(self, surface: str, open_end: bool, exact_only: bool) -> _Token:
+    def _expand(self, surface: str, open_end: bool, exact_only: bool,
+                no_spelling: bool = False) -> _Token:
+        key = (surface, open_end, exact_only, no_spelling)
+        tok = self._expand_cache.get(key)
+        if tok is None:
+            tok = self._expand_uncached(surface, open_end, exact_only, no_spelling)
+            if len(self._expand_cache) > 4096:
+                self._expand_cache.clear()
+            self._expand_cache[key] = tok
+        return tok
+
+    def _expand_uncached(self, surface: str, open_end: bool, exact_only: bool,
+                         no_spelling: bool) -> _Token:
         """Tiers of (weight, documents) for one query word."""
         s = _stem(surface)
         wid = self._word_id.get(s)
         tiers: list[tuple[float, set[int]]] = []
         words: set[int] = set()
         if wid is not None:
-            tiers.append((1.0, self._postings[wid]))
+            tiers.append((1.0, self._postings(wid)))
             words.add(wid)
         if exact_only or surface.isdigit():
             return _Token(tiers or [(1.0, set())], words, self._n_docs)
-        # prefix completion: a word not known, or the last word typed so far
+        # prefix completion: an unknown word, a short one, or the last word typed so far
         min_len = 2 if open_end else 3
-        if len(surface) >= min_len and (wid is None or open_end):
-            lo = bisect.bisect_left(self._surfaces_sorted, surface)
-            hi = bisect.bisect_left(self._surfaces_sorted, surface + "\x7f", lo)
-            ids = {self._surface_word[w] for w in self._surfaces_sorted[lo:hi]}
+        rare = wid is not None and self._df[wid] < _RARE_DF
+        if len(surface) >= min_len and (wid is None or open_end or len(surface) <= 5 or rare):
+            lo = bisect.bisect_left(self._surfaces, surface)
+            hi = bisect.bisect_left(self._surfaces, surface + "\x7f", lo)
+            ids = set(self._surface_word[lo:hi])
             if wid is not None:
                 ids.discard(wid)
             if ids:
                 best = heapq.nsmallest(_PREFIX_EXPANSIONS, ids, key=lambda i: (-self._df[i], i))
-                weight = _W_PREFIX if wid is None else _W_PREFIX_OF_WORD
-                tiers.append((weight, set().union(*(self._postings[i] for i in best))))
+                weight = _W_PREFIX if wid is None or rare else _W_PREFIX_OF_WORD
+                # the most frequent completions are the likeliest words being typed
+                top_df = self._df[best[0]]
+                common = [i for i in best if 2 * self._df[i] >= top_df]
+                others = best[len(common):]
+                tiers.append((weight, set().union(*(self._postings(i) for i in common))))
+                if others:
+                    tiers.append((weight - _W_PREFIX_RARE,
+                                  set().union(*(self._postings(i) for i in others))))
                 words.update(best)
         # spelling: only for words the index does not know and cannot complete
-        if wid is None and not words and len(surface) >= 4 and surface.isalpha():
-            for dist, ids in self._spelling(surface):
-                tiers.append((_W_FUZZY[dist], set().union(*(self._postings[i] for i in ids))))
-                words.update(ids)
+        if (wid is None and not words and not no_spelling and len(surface) >= 4
+                and surface.isalpha()):
+            for dist, ids2 in self._spelling(surface):
+                tiers.append((_W_FUZZY[dist], set().union(*(self._postings(i) for i in ids2))))
+                words.update(ids2)
         return _Token(tiers or [(1.0, set())], words, self._n_docs)
 
     def _spelling(self, surface: str) -> list[tuple[int, list[int]]]:
         """Known words within a small edit distance, grouped by distance."""
         n = len(surface)
         max_d = 1 if n <= 5 else 2 if n <= 9 else 3
+        by_len: dict[int, list[str]] = self._derived("by_length")
+        index: dict[str, int] = self._derived("surface_index")
         found: dict[int, int] = {}  # word id -> distance
         for length in range(max(1, n - max_d), n + max_d + 1):
-            choices = self._surfaces_by_len.get(length)
+            choices = by_len.get(length)
             if not choices:
                 continue
             for word, dist, _ in process.extract(
                 surface, choices, scorer=OSA.distance, score_cutoff=max_d, limit=None
             ):
-                wid = self._surface_word[word]
+                wid = index[word]
                 d = int(dist)
                 if d < found.get(wid, 99):
                     found[wid] = d
@@ -669,15 +884,26 @@ class SearchIndex:
             return []
         ranked = sorted(found, key=lambda i: (found[i], -self._df[i], i))[:_FUZZY_LIMIT]
         best = found[ranked[0]]
-        # keep the closest words and those one edit further only if they are common
-        keep = [i for i in ranked if found[i] == best or found[i] == best + 1]
         groups: dict[int, list[int]] = {}
-        for i in keep:
-            groups.setdefault(found[i], []).append(i)
+        for i in ranked:
+            if found[i] <= best + 1:
+                groups.setdefault(found[i], []).append(i)
         return sorted(groups.items())
 
     # ------------------------------------------------------------------
-    def _concepts(self, words: list[str], open_end: bool) -> list[_Concept]:
+    def known_words(self, text: str) -> frozenset[str]:
+        """The words of *text* that are words of this index (exactly, after stemming).
+
+        Pass the union over several indexes as ``known=`` to :meth:`query`, so
+        a word one index knows is not "corrected" by another.
+        """
+        if not isinstance(text, str):
+            return frozenset()
+        words = _analyze(text[:_MAX_QUERY_CHARS])[0]
+        return frozenset(w for w in words if _stem(w) in self._word_id)
+
+    def _concepts(self, words: list[str], open_end: bool,
+                  known: Collection[str] = ()) -> list[_Concept]:
         stems = [_stem(w) for w in words]
         n = len(words)
         concepts: list[_Concept] = []
@@ -685,12 +911,11 @@ class SearchIndex:
         while i < n and len(concepts) < _MAX_CONCEPTS:
             matched = False
             for k in range(min(self._syn_max, n - i), 0, -1):
-                key = tuple(stems[i : i + k])
-                expansions = self._synonyms.get(key)
+                expansions = self._synonyms.get(tuple(stems[i : i + k]))
                 if expansions is None:
                     continue
                 last = i + k == n
-                own = [self._expand(w, open_end and last and j == k - 1, True)
+                own = [self._expand(w, open_end and last and j == k - 1, k > 1)
                        for j, w in enumerate(words[i : i + k])]
                 alts = [_Alt(own, 1.0, None)]
                 for exp, kind in expansions:
@@ -701,8 +926,7 @@ class SearchIndex:
                 matched = True
                 break
             if not matched:
-                last = i == n - 1
-                tok = self._expand(words[i], open_end and last, False)
+                tok = self._expand(words[i], open_end and i == n - 1, False, words[i] in known)
                 concepts.append(_Concept([_Alt([tok], 1.0, None)]))
                 i += 1
         return concepts
@@ -716,16 +940,18 @@ class SearchIndex:
         systems: Sequence[str] | None = None,
         billable_only: bool = False,
         prefix: str | Sequence[str] | None = None,
+        known: Collection[str] = (),
     ) -> list[EngineHit]:
         """Ranked hits for *text*; never raises for a ``str``.
 
         *systems* restricts to those systems, *billable_only* drops headers,
         *prefix* keeps codes starting with a code prefix ("E11", "S52.5") or
         inside a range ("I00-I99"); a sequence of these keeps codes matching any.
+        *known* lists words not to spell-correct (see :meth:`known_words`).
         """
         if not isinstance(text, str):
             raise TypeError(f"query must be a str, not {type(text).__name__}")
-        if limit <= 0 or not self._doc_code:
+        if limit <= 0 or not self._n_docs:
             return []
         text = text[:_MAX_QUERY_CHARS]
         stripped = text.strip()
@@ -739,7 +965,7 @@ class SearchIndex:
         if not words:
             return []
         open_end = not text[-1].isspace()
-        concepts = self._concepts(words, open_end)
+        concepts = self._concepts(words, open_end, known)
         allowed = self._allowed(systems, billable_only, prefix)
         if allowed is not None and not allowed:
             return []
@@ -766,8 +992,8 @@ class SearchIndex:
         live = [c for c in concepts if c.docs]
         if not live:
             return []
-        sets = sorted((c.docs for c in live), key=len)
         if len(live) == len(concepts):
+            sets = sorted((c.docs for c in live), key=len)
             add(sets[0].intersection(*sets[1:]) if len(sets) > 1 else sets[0])
         want = max(limit * 3, 30)
         if len(out) >= want or len(concepts) == 1:
@@ -791,17 +1017,20 @@ class SearchIndex:
 
     def _rank(self, concepts: list[_Concept], candidates: list[int], limit: int) -> list[EngineHit]:
         total = sum(c.importance for c in concepts) or 1.0
-        qwords: set[int] = set()
+        # each query word explains at most one word of a text (its best match)
+        qwords: dict[int, int] = {}
+        group = 0
         for c in concepts:
             for a in c.alts:
                 for t in a.tokens:
-                    qwords |= t.words
+                    for wid in t.words:
+                        qwords.setdefault(wid, group)
+                    group += 1
         idf = self._idf
-        heavy = self._doc_heavy
-        mass = self._doc_mass
+        heavy = self._heavy_flat
+        off = self._heavy_off
         weight = self._doc_weight
-        billable = self._doc_billable
-        general = self._doc_general
+        flags = self._doc_flags
         doc_code = self._doc_code
         best: dict[int, tuple[float, int, str | None]] = {}
         for d in candidates:
@@ -820,18 +1049,22 @@ class SearchIndex:
                 q += c.importance * bw
                 if bkind is not None and via is None:
                     via = bkind
-            m = mass[d]
-            if m > 0:
-                hit = 0.0
-                for wid in heavy[d]:
-                    if wid in qwords:
-                        hit += idf[wid]
-                dcov = hit / m
-            else:
-                dcov = 1.0
-            s = (q / total) * (0.6 + 0.4 * dcov) * weight[d]
-            if billable[d]:
-                if general[d]:
+            mass = 0.0
+            explained: dict[int, float] = {}
+            words = heavy[off[d] : off[d + 1]]
+            for wid in words:
+                x = idf[wid]
+                mass += x
+                g = qwords.get(wid)
+                if g is not None and x > explained.get(g, 0.0):
+                    explained[g] = x
+            dcov = sum(explained.values()) / mass if mass > 0 else 1.0
+            s = (q / total) * (0.6 + 0.4 * dcov) * weight[d] / 1000
+            if words and words[0] in qwords:
+                s += _HEAD_BONUS * q / total
+            f = flags[d]
+            if f & _FLAG_BILLABLE:
+                if f & _FLAG_GENERAL:
                     s += _GENERAL_BONUS
             else:
                 s *= _W_HEADER
@@ -840,15 +1073,14 @@ class SearchIndex:
             prev = best.get(cid)
             if prev is None or s > prev[0]:
                 best[cid] = (s, d, via)
-        rank = self._system_rank
-        systems = self._code_system
-        top = heapq.nsmallest(limit, best.items(),
-                              key=lambda kv: (-kv[1][0], rank[systems[kv[0]]], kv[0]))
+        system = self._code_system
+        top = heapq.nsmallest(limit, best.items(), key=lambda kv: (-kv[1][0], kv[0]))
         hits: list[EngineHit] = []
         for cid, (s, d, via) in top:
-            kind = via if via is not None else self._doc_kind[d]
-            hits.append(EngineHit(systems[cid], self._code_code[cid], self._code_desc[cid],
-                                  s, self._doc_text[d], kind, self._code_billable[cid]))
+            kind = via if via is not None else self._kinds[self._doc_kind[d]]
+            hits.append(EngineHit(self._systems[system[cid]], self._code_code[cid],
+                                  self._description(cid), s, self._doc_text[d], kind,
+                                  bool(self._code_billable[cid])))
         return hits
 
     def _code_query(self, text: str, limit: int, systems: Sequence[str] | None,
@@ -858,19 +1090,21 @@ class SearchIndex:
             return []
         allowed_systems = None if systems is None else set(systems)
         pred = self._prefix_predicate(prefix)
-        keys = self._listing_keys
+        code_keys: list[str] = self._derived("code_keys")
+        listing: array[int] = self._state["listing"]
+        keys: list[str] = self._derived("listing_keys")
         lo = bisect.bisect_left(keys, key)
         hi = bisect.bisect_left(keys, key + "\x7f", lo)
         hits: list[EngineHit] = []
         exact: list[EngineHit] = []
         for pos in range(lo, hi):
-            c = self._listing[pos]
-            if not self._code_ok(c, allowed_systems, billable_only, pred):
+            c = listing[pos]
+            if not self._code_ok(c, allowed_systems, billable_only, pred, code_keys):
                 continue
             is_exact = keys[pos] == key
-            hit = EngineHit(self._code_system[c], self._code_code[c], self._code_desc[c],
-                            1.0 if is_exact else 0.9, self._code_code[c], "code",
-                            self._code_billable[c])
+            hit = EngineHit(self._systems[self._code_system[c]], self._code_code[c],
+                            self._description(c), 1.0 if is_exact else 0.9, self._code_code[c],
+                            "code", bool(self._code_billable[c]))
             (exact if is_exact else hits).append(hit)
             if len(hits) >= limit:
                 break

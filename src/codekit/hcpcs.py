@@ -634,12 +634,12 @@ def search(
     query: str, *, limit: int = 10, as_of: object = None, billable_only: bool = False
 ) -> list[Any]:
     """Search HCPCS Level II descriptions by words, lay terms, abbreviations, misspellings,
-    partial words, or a code prefix (see :func:`codekit.search.search`).
+    partial words, or a code prefix (see :func:`codekit.fuzzy.search`).
 
     >>> [h.code for h in search("walker folding wheeled", limit=1)]
     ['E0143']
     """
-    from .search import search as _search
+    from .fuzzy import search as _search
 
     return _search(query, systems=("hcpcs",), limit=limit, as_of=as_of,
                    billable_only=billable_only)

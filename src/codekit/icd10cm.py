@@ -673,12 +673,12 @@ def search(
     query: str, *, limit: int = 10, as_of: object = None, billable_only: bool = False
 ) -> list[Any]:
     """Search ICD-10-CM by words: descriptions, inclusion terms, lay terms, abbreviations,
-    misspellings, partial words, or a code prefix (see :func:`codekit.search.search`).
+    misspellings, partial words, or a code prefix (see :func:`codekit.fuzzy.search`).
 
     >>> [h.code for h in search("heart attack", limit=2)]
     ['I21.9', 'I22.9']
     """
-    from .search import search as _search
+    from .fuzzy import search as _search
 
     return _search(query, systems=("icd10cm",), limit=limit, as_of=as_of,
                    billable_only=billable_only)

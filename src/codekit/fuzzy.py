@@ -4,13 +4,13 @@ One ranked list over ICD-10-CM (long and short descriptions, inclusion terms and
 ``includes`` notes), HCPCS Level II, ICD-10-PCS, ICD-9-CM, and CPT when a
 licensed file is loaded.
 
->>> import codekit
->>> [h.code for h in codekit.search("heart attack", limit=3)]
-['I21.9', 'I21.A1', 'I21.A9']
->>> hit = codekit.search("CHF", systems=["icd10cm"])[0]
+>>> from codekit.fuzzy import search
+>>> [h.code for h in search("heart attack", limit=3)]
+['I21.9', 'I22.9', 'I21.A9']
+>>> hit = search("CHF", systems=["icd10cm"])[0]
 >>> hit.code, hit.description, hit.matched, hit.match_kind
 ('I50.9', 'Heart failure, unspecified', 'Congestive heart failure NOS', 'abbreviation')
->>> [h.code for h in codekit.search("E11.4", limit=3)]
+>>> [h.code for h in search("E11.4", limit=3)]
 ['E11.4', 'E11.40', 'E11.41']
 
 Nothing is read at import time. The index of an edition is built on the
@@ -25,10 +25,9 @@ from __future__ import annotations
 
 import bisect
 import datetime
-import gzip
 import importlib
 import importlib.resources
-import io
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -37,6 +36,7 @@ import attrs
 
 from ._searchengine import Document, EngineHit, SearchIndex, Synonym, read_synonyms, tokenize
 from ._searchengine import generality as _generality
+from ._searchengine import specificity as _specificity
 
 __all__ = ["SYSTEMS", "Hit", "search"]
 
@@ -52,7 +52,9 @@ _ICD10_START = datetime.date(2015, 10, 1)
 _W_SHORT = 0.97
 _W_INCLUSION = 0.98
 _W_INHERITED = 0.95
+_W_LATER_ENCOUNTER = 0.94  # ICD-10-CM 7th characters other than "initial encounter"
 _MAX_HEIRS = 3  # general billable codes that inherit a header's inclusion terms
+_LATER_ENCOUNTER_RE = re.compile(r"subsequent encounter|, sequela$")
 
 
 @attrs.frozen(slots=True)
@@ -115,8 +117,32 @@ def _own_notes(obj: Any) -> list[str]:
     return out
 
 
-def _adds_words(short: str, long_words: set[str]) -> bool:
-    return any(w not in long_words for w in tokenize(short))
+def _terminated(obj: Any) -> bool:
+    """A code the edition still lists but whose termination date has passed (HCPCS)."""
+    end = getattr(obj, "terminated", None)
+    if not isinstance(end, datetime.date):
+        return False
+    edition = getattr(obj, "edition", None)
+    start = getattr(edition, "effective", None)
+    return isinstance(start, datetime.date) and end < start
+
+
+def _is_subsequence(short: str, word: str) -> bool:
+    it = iter(word)
+    return all(ch in it for ch in short)
+
+
+def _adds_words(short: str, long: str) -> bool:
+    """Whether a short description has a word the long one lacks (not a contraction of one:
+    "encntr" is "encounter", "unsp" is "unspecified")."""
+    long_words = set(tokenize(long))
+    for w in tokenize(short):
+        if w in long_words:
+            continue
+        if w.isalpha() and any(lw[0] == w[0] and _is_subsequence(w, lw) for lw in long_words):
+            continue
+        return True
+    return False
 
 
 def documents_from_codes(system: str, codes: Iterable[Any], *, notes: bool = True) -> list[Document]:
@@ -130,26 +156,31 @@ def documents_from_codes(system: str, codes: Iterable[Any], *, notes: bool = Tru
     """
     docs: list[Document] = []
     headers: list[tuple[str, list[str]]] = []
-    billable_keys: list[tuple[str, str, str, int]] = []  # key, code, description, generality
+    # key, code, description, generality, specificity
+    billable_keys: list[tuple[str, str, str, int, int]] = []
     for obj in codes:
+        if _terminated(obj):
+            continue
         code = _text(obj, "code")
         desc = _text(obj, "description") or _text(obj, "short_description")
         if code is None or desc is None:
             continue
         billable = bool(getattr(obj, "billable", True))
         gen = _generality(desc)
-        docs.append(Document(system, code, desc, "description", billable, desc, gen > 0))
+        # a subsequent-encounter or sequela code is not what general words ask for
+        w = _W_LATER_ENCOUNTER if _LATER_ENCOUNTER_RE.search(desc) else 1.0
+        docs.append(Document(system, code, desc, "description", billable, desc, gen > 0, w))
         short = _text(obj, "short_description")
-        if short and short != desc and _adds_words(short, set(tokenize(desc))):
+        if short and short != desc and _adds_words(short, desc):
             docs.append(Document(system, code, short, "short_description", billable, desc,
-                                 gen > 0, _W_SHORT))
+                                 gen > 0, _W_SHORT * w))
         terms = _own_notes(obj) if notes else []
         for term in terms:
             docs.append(Document(system, code, term, "inclusion_term", billable, desc, gen > 0,
-                                 _W_INCLUSION))
+                                 _W_INCLUSION * w))
         key = code.replace(".", "").upper()
-        if billable:
-            billable_keys.append((key, code, desc, gen))
+        if billable and w == 1.0 and gen > 0:
+            billable_keys.append((key, code, desc, gen, _specificity(desc)))
         elif terms:
             headers.append((key, terms))
     if headers:
@@ -158,55 +189,61 @@ def documents_from_codes(system: str, codes: Iterable[Any], *, notes: bool = Tru
         for key, terms in headers:
             lo = bisect.bisect_left(keys, key)
             hi = bisect.bisect_left(keys, key + "\x7f", lo)
-            heirs = [b for b in billable_keys[lo:hi] if b[3] > 0]
-            heirs.sort(key=lambda b: (-b[3], b[0]))
-            for _, code, desc, _ in heirs[:_MAX_HEIRS]:
+            # the most general codes below: fewest weighted words, then most "unspecified"
+            heirs = sorted(billable_keys[lo:hi], key=lambda b: (b[4], -b[3], b[0]))
+            for rank, (_, code, desc, _, _) in enumerate(heirs[:_MAX_HEIRS]):
                 for term in terms:
                     docs.append(Document(system, code, term, "inclusion_term", True, desc,
-                                         True, _W_INHERITED))
+                                         True, _W_INHERITED - 0.01 * rank))
     return docs
 
 
 # ---------------------------------------------------------------------------
-# bundled, prebuilt documents (written by the data build, read here)
-
-_DOC_KINDS = ("description", "short_description", "inclusion_term")
-_DOC_HEADER = "codekit-search-documents 1"
+# prebuilt indexes (written by the data build, read here)
 
 
-def dump_documents(docs: Iterable[Document]) -> bytes:
-    """Serialise documents to deterministic bytes (gzip of a small TSV, mtime 0).
+def index_file_name(system: str, edition_id: str) -> str:
+    """The file, under ``codekit/_data/search/``, holding a bundled edition's index."""
+    return f"{system}-{edition_id}.idx"
 
-    The data build writes ``_data/search/<system>-<edition>.docs.gz`` with this,
-    so the first search does not need to walk a whole code set.
+
+def build_index_bytes(system: str, code_set: Iterable[Any]) -> bytes:
+    """Build the index of one edition and return it as deterministic bytes.
+
+    The data build calls this for every bundled edition and writes the result
+    to ``_data/search/`` + :func:`index_file_name` (see ``docs/search.rst``)::
+
+        data = search.build_index_bytes("icd10cm", icd10cm.code_set("FY2026"))
+        (out / "search" / search.index_file_name("icd10cm", "FY2026")).write_bytes(data)
     """
-    out = io.StringIO()
-    out.write(_DOC_HEADER + "\n")
-    for d in docs:
-        cells = [d.system, d.code, str(_DOC_KINDS.index(d.kind)), "1" if d.billable else "0",
-                 "1" if d.general else "0", repr(d.weight), d.text,
-                 "" if d.description in (None, d.text) else str(d.description)]
-        out.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells) + "\n")
-    return gzip.compress(out.getvalue().encode("utf-8"), compresslevel=9, mtime=0)
+    docs = documents_from_codes(system, code_set)
+    return SearchIndex(docs, system_order=SYSTEMS).to_bytes()
 
 
-def load_documents(data: bytes) -> list[Document]:
-    """Read what :func:`dump_documents` wrote."""
-    lines = gzip.decompress(data).decode("utf-8").split("\n")
-    if not lines or lines[0] != _DOC_HEADER:
-        raise ValueError("not a codekit search document file")
-    docs: list[Document] = []
-    last_desc = ""
-    for line in lines[1:]:
-        if not line:
+def build_bundled_indexes(out_dir: str, systems: Sequence[str] = SYSTEMS) -> list[str]:
+    """Write the index of every bundled edition of *systems* into *out_dir*.
+
+    For the data build (``nox -s update_data``): call it with
+    ``src/codekit/_data/search`` after the code-set data is written. Returns
+    the paths written; the bytes are deterministic.
+    """
+    import os
+
+    written: list[str] = []
+    os.makedirs(out_dir, exist_ok=True)
+    for system in systems:
+        mod = _module(system)
+        if mod is None or not hasattr(mod, "editions"):
             continue
-        system, code, kind, billable, general, weight, text, desc = line.split("\t")
-        if kind == "0":
-            last_desc = text
-        docs.append(Document(system, code, text, _DOC_KINDS[int(kind)], billable == "1",
-                             desc or (text if kind == "0" else last_desc), general == "1",
-                             float(weight)))
-    return docs
+        for edition in mod.editions():
+            if getattr(edition, "origin", "bundled") != "bundled":
+                continue
+            data = build_index_bytes(system, mod.code_set(edition.id))
+            path = os.path.join(out_dir, index_file_name(system, str(edition.id)))
+            with open(path, "wb") as fh:
+                fh.write(data)
+            written.append(path)
+    return written
 
 
 # ---------------------------------------------------------------------------
@@ -249,14 +286,18 @@ def _code_set(system: str, as_of: datetime.date | None) -> Any | None:
         return None
 
 
-def _bundled_documents(system: str, edition: Any) -> list[Document] | None:
+def _bundled_index(system: str, edition: Any) -> SearchIndex | None:
     if getattr(edition, "origin", "bundled") != "bundled":
         return None
-    name = f"_data/search/{system}-{edition.id}.docs.gz"
+    name = "_data/search/" + index_file_name(system, str(edition.id))
     ref = importlib.resources.files("codekit").joinpath(name)
     try:
-        return load_documents(ref.read_bytes())
-    except (OSError, ValueError):
+        data = ref.read_bytes()
+    except OSError:
+        return None
+    try:
+        return SearchIndex.from_bytes(data, _load_synonyms())
+    except ValueError:  # an index of another layout: build from the code set instead
         return None
 
 
@@ -269,10 +310,10 @@ def _index_for(system: str, cs: Any) -> SearchIndex:
     with _lock:
         index = _indexes.get(key)
         if index is None:
-            docs = _bundled_documents(system, edition)
-            if docs is None:
+            index = _bundled_index(system, edition)
+            if index is None:
                 docs = documents_from_codes(system, cs)
-            index = SearchIndex(docs, _load_synonyms(), system_order=SYSTEMS)
+                index = SearchIndex(docs, _load_synonyms(), system_order=SYSTEMS)
             _indexes[key] = index
     return index
 
@@ -311,7 +352,7 @@ def search(
     *,
     systems: str | Sequence[str] | None = None,
     limit: int = 10,
-    as_of: datetime.date | None = None,
+    as_of: object = None,
     billable_only: bool = False,
     prefix: str | Sequence[str] | None = None,
 ) -> list[Hit]:
@@ -331,7 +372,7 @@ def search(
     >>> [h.code for h in search("pnuemonia", limit=2)]
     ['J18.9', 'J18.8']
     >>> [h.code for h in search("walker folding wheeled", systems="hcpcs", limit=2)]
-    ['E0143', 'E0141']
+    ['E0143', 'E0149']
     >>> search("   ")
     []
     """
@@ -340,13 +381,28 @@ def search(
     if limit <= 0 or not query.strip():
         return []
     day = _as_date(as_of)
-    per_system: list[tuple[int, list[EngineHit], str]] = []
-    for system, cs in _targets(systems, day):
-        index = _index_for(system, cs)
-        found = index.query(query, limit=limit, billable_only=billable_only, prefix=prefix)
-        per_system.append((SYSTEMS.index(system), found, str(cs.edition.id)))
+    targets = [(system, _index_for(system, cs), str(cs.edition.id))
+               for system, cs in _targets(systems, day)]
+    return _merged_query(targets, query, limit=limit, billable_only=billable_only, prefix=prefix)
+
+
+def _merged_query(
+    targets: Sequence[tuple[str, SearchIndex, str]],
+    query: str,
+    *,
+    limit: int,
+    billable_only: bool = False,
+    prefix: str | Sequence[str] | None = None,
+) -> list[Hit]:
+    """Query one index per system and merge by score (ties: system order, then rank)."""
+    known: frozenset[str] = frozenset()
+    if len(targets) > 1:
+        known = frozenset().union(*(index.known_words(query) for _, index, _ in targets))
     merged: list[tuple[float, int, int, EngineHit, str]] = []
-    for rank, found, edition in per_system:
+    for system, index, edition in targets:
+        found = index.query(query, limit=limit, billable_only=billable_only, prefix=prefix,
+                            known=known)
+        rank = SYSTEMS.index(system) if system in SYSTEMS else len(SYSTEMS)
         for pos, h in enumerate(found):
             merged.append((-h.score, rank, pos, h, edition))
     merged.sort(key=lambda m: m[:3])
