@@ -37,11 +37,12 @@ EVAL_FILE = ROOT / "tests" / "search_eval.tsv"
 
 
 def _shared() -> Path:
-    for cand in (os.environ.get("CODEKIT_SHARED"), ROOT.parent / "shared", ROOT / "shared",
-                 Path("/work/shared")):
+    """The folder holding ``sources/`` with the official files: the repo's ``data/``
+    (or ``$CODEKIT_SHARED``)."""
+    for cand in (os.environ.get("CODEKIT_SHARED"), ROOT / "data"):
         if cand and (Path(cand) / "sources").is_dir():
             return Path(cand)
-    raise FileNotFoundError("shared/sources not found (set CODEKIT_SHARED)")
+    raise FileNotFoundError("data/sources not found (set CODEKIT_SHARED)")
 
 
 # ---------------------------------------------------------------------------

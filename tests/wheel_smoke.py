@@ -6,9 +6,11 @@ package imported is the installed one (not the source tree).
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import os
 import sys
+import warnings
 
 import codekit
 from codekit import _resources
@@ -30,7 +32,11 @@ def main() -> None:
             first = next(iter(cs.billable()), None) if hasattr(cs, "billable") else None
             if first is None:
                 sys.exit(f"{system} {entry['id']}: no billable code")
-            got = module.get(first.code, as_of=cs.edition.effective)
+            # pick the edition by date (its last day; open-ended: today)
+            day = cs.edition.end or datetime.date.today()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a date past the newest edition warns
+                got = module.get(first.code, as_of=day)
             if got is None or got.code != first.code or got.edition.id != entry["id"]:
                 sys.exit(f"{system} {entry['id']}: look-up of {first.code} failed")
             print(f"{system:20} {entry['id']:10} {len(cs):>7} codes  {first.code}: {first.description}")

@@ -40,23 +40,29 @@ def _tour() -> None:
     print("\nnotes that apply to S52.521A (inherited from S52 and chapter 19):")
     for n in notes.excludes1 + notes.excludes2[:2]:
         print(f"  excludes: {n.text}  [from {n.source}]")
-    for name, code in [("hcpcs", "E0100"), ("icd10pcs", "0016070"), ("icd9cm", "250.00")]:
-        try:
-            mod = importlib.import_module(f"codekit.{name}")
-        except ImportError:
-            continue
-        obj = mod.get(code)
-        if obj is not None:
-            print(f"\n{name}.get({code!r}) -> {obj.code} {obj.description!r}")
-    try:
-        from codekit import fuzzy as search_module
+    import codekit
+    from codekit import cpt, gems, hcpcs, icd9cm, icd10pcs, modifiers, pos
 
-        hits = search_module.search("heart attack", limit=3)
-        print("\nsearch('heart attack'):")
-        for h in hits:
-            print(f"  {h.system:8} {h.code:9} {h.description}  (matched {h.matched!r})")
-    except ImportError:
-        pass
+    print("\nthe other code systems, same verbs:")
+    for mod, code in [(hcpcs, "E0100"), (modifiers, "GT"), (icd10pcs, "0016070"),
+                      (icd9cm, "250.00"), (pos, "11")]:
+        obj = mod.get(code)
+        text = getattr(obj, 'name', None) or obj.description
+        print(f"  {mod.__name__.split('.')[-1]}.get({code!r}) -> {obj.code}: {text}")
+    r = hcpcs.check("C5271", as_of=datetime.date(2026, 1, 15))
+    print(f"  hcpcs.check('C5271', 2026-01-15) -> {r.status.value}: {r.message}")
+    r = cpt.check("99213")
+    print(f"  cpt.check('99213') -> {r.status.value} (no licensed CPT file loaded)")
+    print(f"  gems.to_icd10cm('250.00') -> "
+          f"{[(e.target, 'approximate' if e.approximate else 'exact') for e in gems.to_icd10cm('250.00')]}")
+    print(f"  codekit.identify('E0100') -> "
+          f"{[(x.system, x.code) for x in codekit.identify('E0100')]}")
+
+    print("\ncodekit.search(...): lay words, abbreviations, misspellings, partial words")
+    for query in ["heart attack", "CHF", "pnuemonia", "diab mel type 2", "walker"]:
+        hits = codekit.search(query, limit=2)
+        shown = "; ".join(f"{h.code} {h.description}" for h in hits)
+        print(f"  {query!r:20} -> {shown}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -428,3 +428,13 @@ def __getattr__(name: str) -> Any:
 
         return getattr(status, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def search(
+    query: str, *, limit: int = 10, as_of: object = None, billable_only: bool = False
+) -> list[Any]:
+    """Search this system by words (see :func:`codekit.fuzzy.search`)."""
+    from .fuzzy import search as _search
+
+    return _search(query, systems=("icd9cm",), limit=limit, as_of=as_of,
+                   billable_only=billable_only)
