@@ -18,4 +18,3 @@ autodoc_default_options = {"members": True, "undoc-members": False}
 nitpicky = False
 html_theme = "alabaster"
 exclude_patterns = ["_build"]
-suppress_warnings = ["autodoc.import_object"]

@@ -206,3 +206,23 @@ def test_editions_listing() -> None:
     assert [e.id for e in eds] == ["FY2024", "FY2025", "FY2026"]
     assert "April 1, 2026" in eds[-1].note
     assert all(e.origin == "bundled" for e in eds)
+
+
+def test_validate_raises_the_precise_error() -> None:
+    from codekit.errors import CodeNotBillable
+
+    assert icd10cm.validate(" s52.521a ") == "S52.521A"
+    with pytest.raises(InvalidCodeFormat):
+        icd10cm.validate("E1")
+    with pytest.raises(CodeNotFound) as unknown:
+        icd10cm.validate("E11.99")
+    assert unknown.value.suggestions[0] == "E11.9"
+    with pytest.raises(CodeNotBillable) as header:
+        icd10cm.validate("E11")
+    assert isinstance(header.value, ValueError) and header.value.edition == "FY2026"
+    with pytest.raises(CodeNotBillable, match="7th character"):
+        icd10cm.validate("S52.521")
+    with pytest.raises(CodeInactive):
+        icd10cm.validate("E11.A", as_of=D(2025, 6, 1))
+    with pytest.raises(EditionNotFound):
+        icd10cm.validate("E11.9", as_of=D(2014, 1, 1))

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codekit import _resources
+from codekit.codeset import _table_loader
 
 SYSTEMS = sorted(_resources.edition_index())
 junk = st.one_of(
@@ -67,7 +68,7 @@ def test_icd10cm_loads_once_under_concurrency() -> None:
 
     for ed, path in r.bundled_editions("icd10cm"):
         if ed.id == "FY2025":
-            icd10cm._REG.add(ed, icd10cm._bundled_loader(ed, path))
+            icd10cm._REG.add(ed, _table_loader(ed, path, lambda: icd10cm._SYS))
     calls = []
     real = icd10cm._REG._loaders["FY2025"]
 
@@ -113,3 +114,22 @@ def test_import_does_no_io() -> None:
     lines = out.stdout.splitlines()
     assert lines[0] == "[]"  # no data file opened at import
     assert lines[1] == "[]"  # and none of the heavy modules imported
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+@settings(max_examples=150)
+@given(value=junk)
+def test_validate_agrees_with_check_and_raises_only_codekit_errors(
+    system: str, value: object
+) -> None:
+    from codekit.errors import CodekitError
+    from codekit.status import CodeStatus
+
+    m = _module(system)
+    r = m.check(value)
+    try:
+        got = m.validate(value)
+    except CodekitError:
+        assert r.status not in (CodeStatus.VALID, CodeStatus.NOT_CHECKED)
+    else:
+        assert r.status in (CodeStatus.VALID, CodeStatus.NOT_CHECKED) and got == r.code

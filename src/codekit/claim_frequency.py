@@ -15,11 +15,10 @@ list itself is licensed): 15 codes. A professional claim (837P) uses only 1
 
 from __future__ import annotations
 
-from . import _resources
 from ._editions import Edition, _Registry
 from ._record import Record
 from ._typing import TYPE_CHECKING
-from .codeset import CodeSet, _System
+from .codeset import CodeSet, _bundled_bootstrap, _System
 
 if TYPE_CHECKING:
     from typing import Any
@@ -39,6 +38,7 @@ __all__ = [
     "is_valid_837p",
     "lookup",
     "normalize",
+    "validate",
 ]
 
 SYSTEM = "claim_frequency"
@@ -91,19 +91,7 @@ def _make(cs: CodeSet[ClaimFrequencyCode], row: int) -> ClaimFrequencyCode:
     )
 
 
-def _bootstrap(reg: _Registry[CodeSet[ClaimFrequencyCode]]) -> None:
-    for edition, path in _resources.bundled_editions(SYSTEM):
-        reg.add(edition, _bundled_loader(edition, path))
-
-
-def _bundled_loader(edition: Edition, path: str) -> Any:
-    def load() -> CodeSet[ClaimFrequencyCode]:
-        return CodeSet(_resources.open_table(path), edition, system=_SYS)
-
-    return load
-
-
-_REG: _Registry[CodeSet[ClaimFrequencyCode]] = _Registry(SYSTEM, LABEL, bootstrap=_bootstrap)
+_REG: _Registry[CodeSet[ClaimFrequencyCode]] = _Registry(SYSTEM, LABEL, bootstrap=_bundled_bootstrap(SYSTEM, lambda: _SYS))
 _SYS: _System[ClaimFrequencyCode] = _System(
     name=SYSTEM,
     label=LABEL,
@@ -150,6 +138,17 @@ def lookup(code: str, *, as_of: object = None) -> ClaimFrequencyCode:
     True
     """
     return _SYS.lookup(code, as_of)
+
+
+def validate(code: object, *, as_of: object = None) -> str:
+    """The display form of a code valid on ``as_of``; otherwise raises the precise error
+    :func:`check` describes: InvalidCodeFormat, CodeNotFound (with suggestions),
+    CodeNotBillable, CodeInactive or EditionNotFound.
+
+    >>> validate("1")
+    '1'
+    """
+    return _SYS.validate(code, as_of)
 
 
 def is_valid(code: object, *, as_of: object = None) -> bool:

@@ -253,6 +253,33 @@ class CodeSet(Generic[C]):
         return row
 
 
+def _bundled_bootstrap(system: str, get_system: Callable[[], _System[C]]) -> Callable[[_Registry[CodeSet[C]]], None]:
+    """The bootstrap of a system's registry: register every bundled edition of
+    ``system`` with a loader that memory-maps its table on first use.
+
+    ``get_system`` returns the module's :class:`_System` (defined after the registry).
+    """
+
+    def boot(reg: _Registry[CodeSet[C]]) -> None:
+        from . import _resources
+
+        for edition, path in _resources.bundled_editions(system):
+            reg.add(edition, _table_loader(edition, path, get_system))
+
+    return boot
+
+
+def _table_loader(
+    edition: Edition, path: str, get_system: Callable[[], _System[C]]
+) -> Callable[[], CodeSet[C]]:
+    def load() -> CodeSet[C]:
+        from . import _resources
+
+        return CodeSet(_resources.open_table(path), edition, system=get_system())
+
+    return load
+
+
 class _System(Generic[C]):
     """What one code-system module tells the generic machinery about itself."""
 
@@ -372,6 +399,34 @@ class _System(Generic[C]):
         if obj is None:
             raise self.not_found(code, cs)
         return obj
+
+    def validate(self, code: object, as_of: object = None) -> str:
+        """The display form of a code valid on ``as_of``, else the precise error that
+        :meth:`check` describes (python-stdnum's ``validate``)."""
+        from .errors import CodeNotBillable
+        from .status import CodeStatus
+
+        r = self.check(code, as_of)
+        s = r.status
+        if s in (CodeStatus.VALID, CodeStatus.NOT_CHECKED):
+            return r.code
+        if s is CodeStatus.BAD_FORMAT:
+            raise InvalidCodeFormat(r.message, system=self.name, code=code)
+        if s in (CodeStatus.NOT_BILLABLE, CodeStatus.NEEDS_7TH_CHARACTER):
+            raise CodeNotBillable(r.message, system=self.name, code=r.code, edition=r.edition)
+        if s is CodeStatus.INACTIVE:
+            raise CodeInactive(r.message, system=self.name, code=r.code, edition=r.edition)
+        if s is CodeStatus.NO_EDITION:
+            # check() turned the registry's error into a status; raise it again
+            self.code_set(None, as_of)
+        cs = self.code_set(None, as_of)
+        raise CodeNotFound(
+            r.message,
+            system=self.name,
+            code=r.code,
+            edition=r.edition,
+            suggestions=self.suggestions(self.validate_format(code), cs),
+        )
 
     def is_valid(self, code: object, as_of: object = None) -> bool:
         if not isinstance(code, str):

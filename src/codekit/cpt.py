@@ -56,6 +56,7 @@ __all__ = [
     "load",
     "lookup",
     "normalize",
+    "validate",
 ]
 
 SYSTEM = "cpt"
@@ -262,6 +263,17 @@ def lookup(code: str, *, as_of: object = None) -> CPTCode:
     codekit.cpt.NoCPTFile: no CPT file is loaded: CPT descriptors are AMA content ...
     """
     return _SYS.lookup(code, as_of)
+
+
+def validate(code: object, *, as_of: object = None) -> str:
+    """The display form of a code valid on ``as_of``; otherwise raises the precise error
+    :func:`check` describes: InvalidCodeFormat, CodeNotFound (with suggestions),
+    CodeNotBillable, CodeInactive or EditionNotFound.
+
+    >>> validate("99213")
+    '99213'
+    """
+    return _SYS.validate(code, as_of)
 
 
 def is_valid(code: object, *, as_of: object = None) -> bool:

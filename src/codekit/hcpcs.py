@@ -27,17 +27,15 @@ from __future__ import annotations
 import datetime
 import os
 
-from . import _resources
 from ._editions import Edition, _as_date, _Registry
 from ._normalize import drop_table
 from ._record import Record
 from ._store import Table
 from ._typing import TYPE_CHECKING, TypeVar
-from .codeset import CodeSet, _System
+from .codeset import CodeSet, _bundled_bootstrap, _System
 from .errors import CodekitError, EditionNotFound, InvalidCodeFormat, SourceFormatError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
     from ._parsers.hcpcs import Parsed
@@ -56,6 +54,7 @@ __all__ = [
     "load",
     "lookup",
     "normalize",
+    "validate",
 ]
 
 SYSTEM = "hcpcs"
@@ -387,19 +386,7 @@ class _HCPCSSystem(_DatedSystem[HCPCSCode]):
 
 # ------------------------------------------------------------------------------------------
 # editions
-def _bootstrap(reg: _Registry[CodeSet[HCPCSCode]]) -> None:
-    for edition, path in _resources.bundled_editions(SYSTEM):
-        reg.add(edition, _bundled_loader(edition, path))
-
-
-def _bundled_loader(edition: Edition, path: str) -> Callable[[], CodeSet[HCPCSCode]]:
-    def load() -> CodeSet[HCPCSCode]:
-        return CodeSet(_resources.open_table(path), edition, system=_SYS)
-
-    return load
-
-
-_REG: _Registry[CodeSet[HCPCSCode]] = _Registry(SYSTEM, LABEL, bootstrap=_bootstrap)
+_REG: _Registry[CodeSet[HCPCSCode]] = _Registry(SYSTEM, LABEL, bootstrap=_bundled_bootstrap(SYSTEM, lambda: _SYS))
 
 _SYS: _System[HCPCSCode] = _HCPCSSystem(
     name=SYSTEM,
@@ -465,6 +452,21 @@ def lookup(code: str, *, as_of: object = None) -> HCPCSCode:
     codekit.errors.CodeNotFound: E0119 is not in HCPCS Level II 2026-Q1; did you mean E0110, ...
     """
     return _SYS.lookup(code, as_of)
+
+
+def validate(code: object, *, as_of: object = None) -> str:
+    """The display form of a code valid on ``as_of``; otherwise raises the precise error
+    :func:`check` describes: InvalidCodeFormat, CodeNotFound (with suggestions),
+    CodeNotBillable, CodeInactive or EditionNotFound.
+
+    >>> validate("e0114")
+    'E0114'
+    >>> validate("C5271", as_of="2026-01-15")
+    Traceback (most recent call last):
+    ...
+    codekit.errors.CodeInactive: C5271 was terminated on 2025-12-31 ...
+    """
+    return _SYS.validate(code, as_of)
 
 
 def is_valid(code: object, *, as_of: object = None) -> bool:

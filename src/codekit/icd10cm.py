@@ -29,7 +29,7 @@ from ._normalize import dotted
 from ._record import Record
 from ._store import Table
 from ._typing import TYPE_CHECKING
-from .codeset import CodeSet, _System
+from .codeset import CodeSet, _bundled_bootstrap, _System
 from .errors import CodekitError, SourceFormatError
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ __all__ = [
     "load",
     "lookup",
     "normalize",
+    "validate",
 ]
 
 SYSTEM = "icd10cm"
@@ -398,18 +399,6 @@ def _seventh_for(cs: CodeSet[ICD10CMCode], row: int) -> tuple[SeventhCharacter, 
 
 # ------------------------------------------------------------------------------------------
 # editions
-def _bootstrap(reg: _Registry[CodeSet[ICD10CMCode]]) -> None:
-    for edition, path in _resources.bundled_editions(SYSTEM):
-        reg.add(edition, _bundled_loader(edition, path))
-
-
-def _bundled_loader(edition: Edition, path: str) -> Any:
-    def load() -> CodeSet[ICD10CMCode]:
-        return CodeSet(_resources.open_table(path), edition, system=_SYS)
-
-    return load
-
-
 _REG: _Registry[CodeSet[ICD10CMCode]] = _Registry(
     SYSTEM,
     LABEL,
@@ -419,7 +408,7 @@ _REG: _Registry[CodeSet[ICD10CMCode]] = _Registry(
         if day < ICD10_START
         else ""
     ),
-    bootstrap=_bootstrap,
+    bootstrap=_bundled_bootstrap(SYSTEM, lambda: _SYS),
 )
 class _ICD10CMSystem(_System[ICD10CMCode]):
     def missing_hint(self, cs: CodeSet[ICD10CMCode], norm: str) -> str:
@@ -499,6 +488,21 @@ def lookup(code: str, *, as_of: object = None) -> ICD10CMCode:
     codekit.errors.CodeInactive: E11.A is not in ICD-10-CM FY2025, ... it exists in FY2026 (2025-10-01 to 2026-09-30)
     """
     return _SYS.lookup(code, as_of)
+
+
+def validate(code: object, *, as_of: object = None) -> str:
+    """The display form of a code valid on ``as_of``; otherwise raises the precise error
+    :func:`check` describes: InvalidCodeFormat, CodeNotFound (with suggestions),
+    CodeNotBillable, CodeInactive or EditionNotFound.
+
+    >>> validate(" e119 ")
+    'E11.9'
+    >>> validate("E11")
+    Traceback (most recent call last):
+    ...
+    codekit.errors.CodeNotBillable: E11 is a header in ICD-10-CM FY2026, not billable; ...
+    """
+    return _SYS.validate(code, as_of)
 
 
 def is_valid(code: object, *, as_of: object = None) -> bool:

@@ -29,7 +29,7 @@ from ._editions import Edition, _Registry
 from ._record import Record
 from ._store import Table
 from ._typing import TYPE_CHECKING
-from .codeset import CodeSet, _System
+from .codeset import CodeSet, _bundled_bootstrap, _System
 from .errors import CodekitError, SourceFormatError
 
 if TYPE_CHECKING:
@@ -52,6 +52,7 @@ __all__ = [
     "load",
     "lookup",
     "normalize",
+    "validate",
 ]
 
 SYSTEM = "icd10pcs"
@@ -269,18 +270,6 @@ def _make(cs: CodeSet[ICD10PCSCode], row: int) -> ICD10PCSCode:
 
 # ------------------------------------------------------------------------------------------
 # editions
-def _bootstrap(reg: _Registry[CodeSet[ICD10PCSCode]]) -> None:
-    for edition, path in _resources.bundled_editions(SYSTEM):
-        reg.add(edition, _bundled_loader(edition, path))
-
-
-def _bundled_loader(edition: Edition, path: str) -> Any:
-    def load() -> CodeSet[ICD10PCSCode]:
-        return CodeSet(_resources.open_table(path), edition, system=_SYS)
-
-    return load
-
-
 _REG: _Registry[CodeSet[ICD10PCSCode]] = _Registry(
     SYSTEM,
     LABEL,
@@ -290,7 +279,7 @@ _REG: _Registry[CodeSet[ICD10PCSCode]] = _Registry(
         if day < _ICD10_START
         else ""
     ),
-    bootstrap=_bootstrap,
+    bootstrap=_bundled_bootstrap(SYSTEM, lambda: _SYS),
 )
 
 
@@ -367,6 +356,17 @@ def lookup(code: str, *, as_of: object = None) -> ICD10PCSCode:
     codekit.errors.CodeNotFound: 0DTJ0ZY is not in ICD-10-PCS FY2024; did you mean 0DTJ0ZZ, ...?
     """
     return _SYS.lookup(code, as_of)
+
+
+def validate(code: object, *, as_of: object = None) -> str:
+    """The display form of a code valid on ``as_of``; otherwise raises the precise error
+    :func:`check` describes: InvalidCodeFormat, CodeNotFound (with suggestions),
+    CodeNotBillable, CodeInactive or EditionNotFound.
+
+    >>> validate("0dtj0zz")
+    '0DTJ0ZZ'
+    """
+    return _SYS.validate(code, as_of)
 
 
 def is_valid(code: object, *, as_of: object = None) -> bool:

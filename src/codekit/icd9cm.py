@@ -57,6 +57,7 @@ __all__ = [
     "is_valid",
     "lookup",
     "normalize",
+    "validate",
 ]
 
 SYSTEM = "icd9cm"
@@ -376,6 +377,17 @@ def lookup(code: str, *, as_of: object = None) -> ICD9CMCode:
     """
     _SYS.validate_format(code)
     return _SYS.lookup(code, as_of)
+
+
+def validate(code: object, *, as_of: object = None) -> str:
+    """The display form of a code valid on ``as_of``; otherwise raises the precise error
+    :func:`check` describes: InvalidCodeFormat, CodeNotFound (with suggestions),
+    CodeNotBillable, CodeInactive or EditionNotFound.
+
+    >>> validate("25000")
+    '250.00'
+    """
+    return _SYS.validate(code, as_of)
 
 
 def is_valid(code: object, *, as_of: object = None) -> bool:

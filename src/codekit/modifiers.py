@@ -21,17 +21,15 @@ from __future__ import annotations
 import datetime
 import os
 
-from . import _resources
 from ._editions import Edition, _Registry
 from ._record import Record
 from ._store import Table
 from ._typing import TYPE_CHECKING
-from .codeset import CodeSet, _System
+from .codeset import CodeSet, _bundled_bootstrap, _System
 from .errors import CodekitError, CodeNotFound
 from .hcpcs import _BLANKS, _DatedSystem, _loaded_edition, _resolve_dates, _tuple, _ymd
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
     from ._parsers.hcpcs import Parsed
@@ -51,6 +49,7 @@ __all__ = [
     "load",
     "lookup",
     "normalize",
+    "validate",
 ]
 
 SYSTEM = "modifiers"
@@ -203,19 +202,7 @@ class _ModifierSystem(_DatedSystem[Modifier]):
 
 # ------------------------------------------------------------------------------------------
 # editions
-def _bootstrap(reg: _Registry[CodeSet[Modifier]]) -> None:
-    for edition, path in _resources.bundled_editions(SYSTEM):
-        reg.add(edition, _bundled_loader(edition, path))
-
-
-def _bundled_loader(edition: Edition, path: str) -> Callable[[], CodeSet[Modifier]]:
-    def load() -> CodeSet[Modifier]:
-        return CodeSet(_resources.open_table(path), edition, system=_SYS)
-
-    return load
-
-
-_REG: _Registry[CodeSet[Modifier]] = _Registry(SYSTEM, LABEL, bootstrap=_bootstrap)
+_REG: _Registry[CodeSet[Modifier]] = _Registry(SYSTEM, LABEL, bootstrap=_bundled_bootstrap(SYSTEM, lambda: _SYS))
 
 _SYS: _System[Modifier] = _ModifierSystem(
     name=SYSTEM,
@@ -271,6 +258,17 @@ def lookup(code: str, *, as_of: object = None) -> Modifier:
     """
     found: Modifier = _SYS.lookup(code, as_of)
     return found
+
+
+def validate(code: object, *, as_of: object = None) -> str:
+    """The display form of a code valid on ``as_of``; otherwise raises the precise error
+    :func:`check` describes: InvalidCodeFormat, CodeNotFound (with suggestions),
+    CodeNotBillable, CodeInactive or EditionNotFound.
+
+    >>> validate("gt")
+    'GT'
+    """
+    return _SYS.validate(code, as_of)
 
 
 def is_valid(code: object, *, as_of: object = None) -> bool:

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import datetime
 
-from . import _resources
 from ._editions import Edition, _as_date, _Registry
 from ._record import Record
 from ._typing import TYPE_CHECKING
-from .codeset import CodeSet, _System
+from .codeset import CodeSet, _bundled_bootstrap, _System
 from .errors import CodeInactive
 
 if TYPE_CHECKING:
@@ -44,6 +43,7 @@ __all__ = [
     "is_valid",
     "lookup",
     "normalize",
+    "validate",
 ]
 
 SYSTEM = "pos"
@@ -119,19 +119,7 @@ def _make(cs: CodeSet[POSCode], row: int) -> POSCode:
     )
 
 
-def _bootstrap(reg: _Registry[CodeSet[POSCode]]) -> None:
-    for edition, path in _resources.bundled_editions(SYSTEM):
-        reg.add(edition, _bundled_loader(edition, path))
-
-
-def _bundled_loader(edition: Edition, path: str) -> Any:
-    def load() -> CodeSet[POSCode]:
-        return CodeSet(_resources.open_table(path), edition, system=_SYS)
-
-    return load
-
-
-_REG: _Registry[CodeSet[POSCode]] = _Registry(SYSTEM, LABEL, bootstrap=_bootstrap)
+_REG: _Registry[CodeSet[POSCode]] = _Registry(SYSTEM, LABEL, bootstrap=_bundled_bootstrap(SYSTEM, lambda: _SYS))
 
 
 def _day(as_of: object) -> datetime.date | None:
@@ -253,6 +241,17 @@ def lookup(code: str, *, as_of: object = None) -> POSCode:
             edition=early.edition.id,
         )
     return _SYS.lookup(code, as_of)
+
+
+def validate(code: object, *, as_of: object = None) -> str:
+    """The display form of a code valid on ``as_of``; otherwise raises the precise error
+    :func:`check` describes: InvalidCodeFormat, CodeNotFound (with suggestions),
+    CodeNotBillable, CodeInactive or EditionNotFound.
+
+    >>> validate("11")
+    '11'
+    """
+    return _SYS.validate(code, as_of)
 
 
 def is_valid(code: object, *, as_of: object = None) -> bool:
