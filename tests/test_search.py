@@ -252,3 +252,13 @@ def test_adapter_skips_terminated_and_weights_later_encounters() -> None:
     ])
     assert [d.code for d in docs] == ["A2", "S1.0XXD"]
     assert docs[1].weight < docs[0].weight
+
+
+def test_icd9cm_and_pcs_per_system_search() -> None:
+    from codekit import icd9cm, icd10pcs
+
+    hits = icd9cm.search("diabetes type 2", limit=3)
+    assert hits and all(h.system == "icd9cm" for h in hits)
+    assert any(h.code.startswith("250.") for h in hits)
+    pcs = icd10pcs.search("bypass cerebral ventricle nasopharynx", limit=3)
+    assert pcs and pcs[0].code.startswith("0016")
