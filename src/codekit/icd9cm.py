@@ -301,14 +301,12 @@ class _ICD9System(_System["Any"]):
                 return result
             ed = self.registry.by_id(result.edition)
             if day < ed.effective:
-                import attrs
-
                 note = (
                     f" (note: {day.isoformat()} is before {self.label} {ed.id}, in force from "
                     f"{ed.effective.isoformat()}; codekit has only this final release, and "
                     "ICD-9-CM changed little after its last regular update of 2011-10-01)"
                 )
-                return attrs.evolve(result, message=result.message + note)
+                return result.replace(message=result.message + note)
         return result
 
 

@@ -8,10 +8,14 @@
 
 from __future__ import annotations
 
-import datetime
 import enum
 
-import attrs
+from ._record import Record
+from ._typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import datetime
+    from typing import Any
 
 __all__ = ["CheckResult", "CodeStatus"]
 
@@ -38,8 +42,7 @@ class CodeStatus(str, enum.Enum):
     file): downstream validation must not reject it."""
 
 
-@attrs.frozen(slots=True, eq=False)
-class CheckResult:
+class CheckResult(Record):
     """The outcome of ``check()``: a status plus a message that says why.
 
     Truthy only when the code is valid; compares equal to its :class:`CodeStatus`.
@@ -52,6 +55,8 @@ class CheckResult:
     'S52.521 needs a 7th character (ICD-10-CM FY2026): one of A, D, G, K, P, S, e.g. S52.521A'
     """
 
+    __slots__ = ("code", "system", "status", "message", "edition", "valid_from", "valid_to")
+
     code: str
     """The code as checked (display form when it is well formed)."""
     system: str
@@ -59,12 +64,40 @@ class CheckResult:
     status: CodeStatus
     message: str
     """A sentence for a person: what is wrong and what to use instead."""
-    edition: str | None = None
+    edition: str | None
     """The edition the answer comes from (None when no edition applies)."""
-    valid_from: datetime.date | None = None
+    valid_from: datetime.date | None
     """When known: first date of service the code is in effect."""
-    valid_to: datetime.date | None = None
+    valid_to: datetime.date | None
     """When known: last date of service the code is in effect (termination date)."""
+
+    def __init__(
+        self,
+        code: str,
+        system: str,
+        status: CodeStatus,
+        message: str,
+        edition: str | None = None,
+        valid_from: datetime.date | None = None,
+        valid_to: datetime.date | None = None,
+    ) -> None:
+        # a small slotted record, not attrs: check() is often the first call a
+        # validator makes, and importing attrs would cost more than the check
+        super().__init__(
+            code=code, system=system, status=status, message=message, edition=edition,
+            valid_from=valid_from, valid_to=valid_to,
+        )
+
+    def replace(self, **changes: Any) -> CheckResult:
+        """A copy with some fields changed.
+
+        >>> from codekit import icd10cm
+        >>> icd10cm.check("E11.9").replace(message="ok").message
+        'ok'
+        """
+        values = self.as_dict()
+        values.update(changes)
+        return CheckResult(**values)
 
     @property
     def ok(self) -> bool:
