@@ -133,3 +133,18 @@ def test_validate_agrees_with_check_and_raises_only_codekit_errors(
         assert r.status not in (CodeStatus.VALID, CodeStatus.NOT_CHECKED)
     else:
         assert r.status in (CodeStatus.VALID, CodeStatus.NOT_CHECKED) and got == r.code
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_code_objects_pickle_compare_and_hash_by_code_and_edition(system: str) -> None:
+    import pickle
+
+    m = _module(system)
+    for e in m.editions():
+        cs = m.code_set(e.id)
+        first = next(iter(cs.billable()))
+        again = pickle.loads(pickle.dumps(first))
+        assert again == first and hash(again) == hash(first) and str(first) == first.code
+        assert again.edition.id == e.id
+    objs = [c for e in m.editions() for c in list(m.code_set(e.id))[:50]]
+    assert len(set(objs)) == len(objs)  # (code, edition) identifies a code object

@@ -83,3 +83,37 @@ def _restore(cls: type[Record], state: dict[str, Any]) -> Record:
     for k, v in state.items():
         object.__setattr__(obj, k, v)
     return obj
+
+
+class CodeRecord(Record):
+    """Base of the code objects of every code system.
+
+    A code object is identified by its code and edition: it compares, hashes and
+    pickles by those (pickling looks the code up again in the receiving process, so
+    a code object crosses a process boundary as two short strings). Subclasses have
+    ``code`` and ``edition`` slots.
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return str(self.code)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self.code, self.edition.id))  # type: ignore[attr-defined]
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        mine: tuple[Any, Any] = (self.code, self.edition)  # type: ignore[attr-defined]
+        return mine == (other.code, other.edition)  # type: ignore[attr-defined]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        e = self.edition  # type: ignore[attr-defined]
+        return (_lookup_code, (e.system, self.code, e.id))  # type: ignore[attr-defined]
+
+
+def _lookup_code(system: str, code: str, edition: str) -> Any:
+    import importlib
+
+    return importlib.import_module(f"codekit.{system}").code_set(edition)[code]

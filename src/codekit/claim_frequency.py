@@ -16,7 +16,7 @@ list itself is licensed): 15 codes. A professional claim (837P) uses only 1
 from __future__ import annotations
 
 from ._editions import Edition, _Registry
-from ._record import Record
+from ._record import CodeRecord
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _bundled_bootstrap, _System
 
@@ -47,7 +47,7 @@ _PATTERN = r"[0-9A-Z]"
 _FORMAT_HINT = "one digit or letter, e.g. 1, 7 or 8"
 
 
-class ClaimFrequencyCode(Record):
+class ClaimFrequencyCode(CodeRecord):
     """One claim frequency code.
 
     >>> get("1")

@@ -30,7 +30,7 @@ import datetime
 import os
 
 from ._editions import Edition, _Registry
-from ._record import Record
+from ._record import CodeRecord
 from ._store import Table
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _System
@@ -75,7 +75,7 @@ class NoCPTFile(EditionNotFound):
     look a CPT code up. A :class:`LookupError`."""
 
 
-class CPTCode(Record):
+class CPTCode(CodeRecord):
     """One CPT code of a loaded edition.
 
     >>> import os

@@ -29,7 +29,7 @@ import os
 
 from ._editions import Edition, _as_date, _Registry
 from ._normalize import drop_table
-from ._record import Record
+from ._record import CodeRecord
 from ._store import Table
 from ._typing import TYPE_CHECKING, TypeVar
 from .codeset import CodeSet, _bundled_bootstrap, _System
@@ -73,7 +73,7 @@ def _tuple(value: str) -> tuple[str, ...]:
     return tuple(value.split(",")) if value else ()
 
 
-class HCPCSCode(Record):
+class HCPCSCode(CodeRecord):
     """One HCPCS Level II procedure code of one edition, with the file's fields.
 
     >>> c = get("C5271")
@@ -172,20 +172,6 @@ class HCPCSCode(Record):
         end = f" terminated {self.terminated.isoformat()}" if self.terminated else ""
         return f"<HCPCSCode {self.code} {self.edition.id}{end}: {self.description!r}>"
 
-    def __str__(self) -> str:
-        return self.code
-
-    def __hash__(self) -> int:
-        return hash((self.code, self.edition.id))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, HCPCSCode):
-            return NotImplemented
-        return self.code == other.code and self.edition == other.edition
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_unpickle, (self.code, self.edition.id))
-
     def in_effect(self, day: datetime.date) -> bool:
         """Whether the code may be used on date of service ``day`` (added on or before,
         not terminated before it). The edition's own dates are not considered."""
@@ -200,11 +186,6 @@ class HCPCSCode(Record):
             return None
         notes: dict[str, str] = self._set._table.json("proc_notes")
         return notes.get(self.processing_note)
-
-
-def _unpickle(code: str, edition: str) -> HCPCSCode:
-    obj: HCPCSCode = code_set(edition)[code]
-    return obj
 
 
 def _display(code: str) -> str:

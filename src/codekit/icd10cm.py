@@ -26,7 +26,7 @@ import os
 from . import _resources
 from ._editions import Edition, _Registry
 from ._normalize import dotted
-from ._record import Record
+from ._record import CodeRecord, Record
 from ._store import Table
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _bundled_bootstrap, _System
@@ -170,7 +170,7 @@ class SeventhCharacter(Record):
         super().__init__(char=char, description=description, notes=notes, source=source)
 
 
-class ICD10CMCode(Record):
+class ICD10CMCode(CodeRecord):
     """One ICD-10-CM code (billable or header) of one edition.
 
     >>> c = get("S52.521A")
@@ -246,20 +246,6 @@ class ICD10CMCode(Record):
         kind = "billable" if self.billable else "header"
         return f"<ICD10CMCode {self.code} {kind} {self.edition.id}: {self.description!r}>"
 
-    def __str__(self) -> str:
-        return self.code
-
-    def __hash__(self) -> int:
-        return hash((self.code, self.edition.id))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ICD10CMCode):
-            return NotImplemented
-        return self.code == other.code and self.edition == other.edition
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_unpickle, (self.code, self.edition.id))
-
     @property
     def children(self) -> tuple[str, ...]:
         """Direct children (display form), in tabular order."""
@@ -295,11 +281,6 @@ class ICD10CMCode(Record):
             if s.char == self.code[-1]:
                 return s
         return None
-
-
-def _unpickle(code: str, edition: str) -> ICD10CMCode:
-    obj: ICD10CMCode = code_set(edition)[code]
-    return obj
 
 
 def _display(code: str) -> str:

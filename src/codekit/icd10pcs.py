@@ -26,7 +26,7 @@ import os
 
 from . import _resources
 from ._editions import Edition, _Registry
-from ._record import Record
+from ._record import CodeRecord, Record
 from ._store import Table
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _bundled_bootstrap, _System
@@ -126,7 +126,7 @@ class Axes(Record):
         return tuple(a for a in (getattr(self, n) for n in AXIS_NAMES) if a is not None)
 
 
-class ICD10PCSCode(Record):
+class ICD10PCSCode(CodeRecord):
     """One ICD-10-PCS code (valid 7-character code, or a prefix header) of one edition.
 
     >>> c = get("0DTJ0ZZ")
@@ -186,20 +186,6 @@ class ICD10PCSCode(Record):
         kind = "valid" if self.billable else "header"
         return f"<ICD10PCSCode {self.code} {kind} {self.edition.id}: {self.description!r}>"
 
-    def __str__(self) -> str:
-        return self.code
-
-    def __hash__(self) -> int:
-        return hash((self.code, self.edition.id))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ICD10PCSCode):
-            return NotImplemented
-        return self.code == other.code and self.edition == other.edition
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_unpickle, (self.code, self.edition.id))
-
     @property
     def section(self) -> str | None:
         """The section title (position 1), e.g. ``"Medical and Surgical"``."""
@@ -230,11 +216,6 @@ class ICD10PCSCode(Record):
     def descendants(self) -> tuple[str, ...]:
         """Every code below this one, in code order."""
         return tuple(c.code for c in self._set.descendants(self.code))
-
-
-def _unpickle(code: str, edition: str) -> ICD10PCSCode:
-    obj: ICD10PCSCode = code_set(edition)[code]
-    return obj
 
 
 def _axes(cs: CodeSet[ICD10PCSCode], code: str, description: str | None) -> Axes:

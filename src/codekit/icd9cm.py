@@ -34,7 +34,7 @@ import datetime
 from . import _resources
 from ._editions import Edition, _as_date, _Registry
 from ._normalize import dotted
-from ._record import Record
+from ._record import CodeRecord
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _System
 from .errors import EditionNotFound, InvalidCodeFormat
@@ -73,7 +73,7 @@ ICD9_START = datetime.date(1979, 1, 1)
 """ICD-9-CM came into use for dates of service from this day."""
 
 
-class ICD9CMCode(Record):
+class ICD9CMCode(CodeRecord):
     """One ICD-9-CM code (valid code, or a derived header) of v32.
 
     >>> get("E880.9")
@@ -135,20 +135,6 @@ class ICD9CMCode(Record):
             f"{self.description!r}>"
         )
 
-    def __str__(self) -> str:
-        return self.code
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self.code, self.edition.id))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ICD9CMCode) or type(other) is not type(self):
-            return NotImplemented
-        return self.code == other.code and self.edition == other.edition
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_unpickle, (self.edition.system, self.code, self.edition.id))
-
     @property
     def children(self) -> tuple[str, ...]:
         """Direct children (display form), in the files' order."""
@@ -165,14 +151,6 @@ class ICD9CMCode(Record):
     def descendants(self) -> tuple[str, ...]:
         """Every code below this one (display form)."""
         return tuple(c.code for c in self._set.descendants(self.code))
-
-
-def _unpickle(system: str, code: str, edition: str) -> ICD9CMCode:
-    import importlib
-
-    mod = importlib.import_module(f"codekit.{system}")
-    obj: ICD9CMCode = mod.code_set(edition)[code]
-    return obj
 
 
 def _display(code: str) -> str:

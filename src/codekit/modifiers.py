@@ -22,7 +22,7 @@ import datetime
 import os
 
 from ._editions import Edition, _Registry
-from ._record import Record
+from ._record import CodeRecord
 from ._store import Table
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _bundled_bootstrap, _System
@@ -58,7 +58,7 @@ _PATTERN = r"[A-Z0-9]{2}"
 _FORMAT_HINT = "2 letters or digits, e.g. GT, LT or 59"
 
 
-class Modifier(Record):
+class Modifier(CodeRecord):
     """One HCPCS Level II modifier of one edition.
 
     >>> m = get("GT")
@@ -103,30 +103,11 @@ class Modifier(Record):
         end = f" terminated {self.terminated.isoformat()}" if self.terminated else ""
         return f"<Modifier {self.code} {self.edition.id}{end}: {self.description!r}>"
 
-    def __str__(self) -> str:
-        return self.code
-
-    def __hash__(self) -> int:
-        return hash((self.code, self.edition.id))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Modifier):
-            return NotImplemented
-        return self.code == other.code and self.edition == other.edition
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_unpickle, (self.code, self.edition.id))
-
     def in_effect(self, day: datetime.date) -> bool:
         """Whether the modifier may be used on date of service ``day``."""
         return (self.added is None or self.added <= day) and (
             self.terminated is None or day <= self.terminated
         )
-
-
-def _unpickle(code: str, edition: str) -> Modifier:
-    obj: Modifier = code_set(edition)[code]
-    return obj
 
 
 def _display(code: str) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 
 from ._editions import Edition, _as_date, _Registry
-from ._record import Record
+from ._record import CodeRecord
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _bundled_bootstrap, _System
 from .errors import CodeInactive
@@ -52,7 +52,7 @@ _PATTERN = r"\d\d"
 _FORMAT_HINT = "two digits, e.g. 11 or 02"
 
 
-class POSCode(Record):
+class POSCode(CodeRecord):
     """One place-of-service code.
 
     >>> get("02")
