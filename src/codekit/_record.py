@@ -113,6 +113,30 @@ class CodeRecord(Record):
         return (_lookup_code, (e.system, self.code, e.id))  # type: ignore[attr-defined]
 
 
+class TreeCodeRecord(CodeRecord):
+    """A code object in a hierarchy: ``children``, ``ancestors`` and ``descendants``
+    as display-form code strings (subclasses have ``_set`` and ``_row`` slots)."""
+
+    __slots__ = ()
+
+    @property
+    def children(self) -> tuple[str, ...]:
+        """Direct children (display form), in official order."""
+        cs = self._set  # type: ignore[attr-defined]
+        show = cs._system.display
+        return tuple(show(cs._code(r)) for r in cs._child_rows(self._row))  # type: ignore[attr-defined]
+
+    @property
+    def ancestors(self) -> tuple[str, ...]:
+        """Parent, grandparent, ..., up to the top-level code (display form)."""
+        return tuple(c.code for c in self._set.ancestors(self.code))  # type: ignore[attr-defined]
+
+    @property
+    def descendants(self) -> tuple[str, ...]:
+        """Every code below this one, depth first in official order (display form)."""
+        return tuple(c.code for c in self._set.descendants(self.code))  # type: ignore[attr-defined]
+
+
 def _lookup_code(system: str, code: str, edition: str) -> Any:
     import importlib
 

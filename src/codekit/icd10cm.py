@@ -26,7 +26,7 @@ import os
 from . import _resources
 from ._editions import Edition, _Registry
 from ._normalize import dotted
-from ._record import CodeRecord, Record
+from ._record import Record, TreeCodeRecord
 from ._store import Table
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _bundled_bootstrap, _System
@@ -170,7 +170,7 @@ class SeventhCharacter(Record):
         super().__init__(char=char, description=description, notes=notes, source=source)
 
 
-class ICD10CMCode(CodeRecord):
+class ICD10CMCode(TreeCodeRecord):
     """One ICD-10-CM code (billable or header) of one edition.
 
     >>> c = get("S52.521A")
@@ -245,21 +245,6 @@ class ICD10CMCode(CodeRecord):
     def __repr__(self) -> str:
         kind = "billable" if self.billable else "header"
         return f"<ICD10CMCode {self.code} {kind} {self.edition.id}: {self.description!r}>"
-
-    @property
-    def children(self) -> tuple[str, ...]:
-        """Direct children (display form), in tabular order."""
-        return tuple(_display(self._set._code(r)) for r in self._set._child_rows(self._row))
-
-    @property
-    def ancestors(self) -> tuple[str, ...]:
-        """Parent, grandparent, ..., up to the category (display form)."""
-        return tuple(c.code for c in self._set.ancestors(self.code))
-
-    @property
-    def descendants(self) -> tuple[str, ...]:
-        """Every code below this one, in tabular order (display form)."""
-        return tuple(c.code for c in self._set.descendants(self.code))
 
     @property
     def notes(self) -> Notes:

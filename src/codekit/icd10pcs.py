@@ -26,7 +26,7 @@ import os
 
 from . import _resources
 from ._editions import Edition, _Registry
-from ._record import CodeRecord, Record
+from ._record import Record, TreeCodeRecord
 from ._store import Table
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _bundled_bootstrap, _System
@@ -126,7 +126,7 @@ class Axes(Record):
         return tuple(a for a in (getattr(self, n) for n in AXIS_NAMES) if a is not None)
 
 
-class ICD10PCSCode(CodeRecord):
+class ICD10PCSCode(TreeCodeRecord):
     """One ICD-10-PCS code (valid 7-character code, or a prefix header) of one edition.
 
     >>> c = get("0DTJ0ZZ")
@@ -201,21 +201,6 @@ class ICD10PCSCode(CodeRecord):
         if axes is None:
             axes = got[self.code] = _axes(self._set, self.code, self.description)
         return axes
-
-    @property
-    def children(self) -> tuple[str, ...]:
-        """Direct children (codes or headers), in code order."""
-        return tuple(self._set._code(r) for r in self._set._child_rows(self._row))
-
-    @property
-    def ancestors(self) -> tuple[str, ...]:
-        """Parent, grandparent, ..., up to the section."""
-        return tuple(c.code for c in self._set.ancestors(self.code))
-
-    @property
-    def descendants(self) -> tuple[str, ...]:
-        """Every code below this one, in code order."""
-        return tuple(c.code for c in self._set.descendants(self.code))
 
 
 def _axes(cs: CodeSet[ICD10PCSCode], code: str, description: str | None) -> Axes:

@@ -34,7 +34,7 @@ import datetime
 from . import _resources
 from ._editions import Edition, _as_date, _Registry
 from ._normalize import dotted
-from ._record import CodeRecord
+from ._record import TreeCodeRecord
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _System
 from .errors import EditionNotFound, InvalidCodeFormat
@@ -73,7 +73,7 @@ ICD9_START = datetime.date(1979, 1, 1)
 """ICD-9-CM came into use for dates of service from this day."""
 
 
-class ICD9CMCode(CodeRecord):
+class ICD9CMCode(TreeCodeRecord):
     """One ICD-9-CM code (valid code, or a derived header) of v32.
 
     >>> get("E880.9")
@@ -134,23 +134,6 @@ class ICD9CMCode(CodeRecord):
             f"<{type(self).__name__} {self.code} {kind} {self.edition.id}: "
             f"{self.description!r}>"
         )
-
-    @property
-    def children(self) -> tuple[str, ...]:
-        """Direct children (display form), in the files' order."""
-        cs = self._set
-        show = cs._system.display
-        return tuple(show(cs._code(r)) for r in cs._child_rows(self._row))
-
-    @property
-    def ancestors(self) -> tuple[str, ...]:
-        """Parent, grandparent, ..., up to the category (display form)."""
-        return tuple(c.code for c in self._set.ancestors(self.code))
-
-    @property
-    def descendants(self) -> tuple[str, ...]:
-        """Every code below this one (display form)."""
-        return tuple(c.code for c in self._set.descendants(self.code))
 
 
 def _display(code: str) -> str:
