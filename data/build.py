@@ -1,20 +1,29 @@
 """Build codekit's bundled data from the official source files in data/sources/.
 
     python data/build.py                 # rebuild src/codekit/_data in place
+    python data/build.py --if-stale      # the same, only when an input changed
     python data/build.py --out DIR       # build into another directory
-    python data/build.py --check         # rebuild into a temp dir, compare bytes
+    python data/build.py --check         # rebuild into a temp dir, compare with built.sha256
+    python data/build.py --lock          # rebuild in place and record built.sha256
 
 Every source file is verified against the sha256 in its folder's SOURCES.json
 before it is read. Each system has a builder in data/builders/<system>.py with
 ``SYSTEM`` and ``build(ctx) -> list[edition entry]``; the entries go into the
 generated ``_data/manifest.json`` with row counts and sources. The output is
 deterministic: the same sources give the same bytes.
+
+The generated data is not kept in git: packaging runs this build (see
+``hatch_build.py``), and ``data/built.sha256`` records the sha256 of every file a
+build makes, so a test can prove a fresh build is byte-identical to the reviewed
+one and a change to the data shows in review as a change to that file.
+A stamp (``_data/.build-stamp``) records a fingerprint of the build's inputs (every
+file under data/ and every codekit module the build imported); ``--if-stale``
+rebuilds only when that fingerprint changed.
 """
 
 from __future__ import annotations
 
 import argparse
-import filecmp
 import hashlib
 import importlib
 import json
@@ -29,6 +38,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SOURCES = os.path.join(HERE, "sources")
 DEFAULT_OUT = os.path.join(ROOT, "src", "codekit", "_data")
+LOCK = os.path.join(HERE, "built.sha256")
+STAMP = ".build-stamp"
 
 sys.path.insert(0, os.path.join(ROOT, "src"))
 sys.path.insert(0, HERE)
@@ -154,42 +165,136 @@ def build(out: str) -> dict[str, Any]:
     return manifest
 
 
-def compare(a: str, b: str) -> list[str]:
-    """Relative paths that differ between two build trees."""
-    diffs = []
-    names = set()
-    for top in (a, b):
-        for dirpath, _, files in os.walk(top):
-            for f in files:
-                if f.endswith((".pyc",)) or "__pycache__" in dirpath:
-                    continue
-                names.add(os.path.relpath(os.path.join(dirpath, f), top))
-    for rel in sorted(names):
-        pa, pb = os.path.join(a, rel), os.path.join(b, rel)
-        if not (os.path.exists(pa) and os.path.exists(pb)) or not filecmp.cmp(pa, pb, False):
-            diffs.append(rel)
-    return diffs
+def _tree_files(top: str) -> list[str]:
+    """Relative paths (with /) of every file below ``top``, sorted; caches skipped."""
+    out = []
+    for dirpath, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for f in files:
+            if f.endswith(".pyc") or f == STAMP:
+                continue
+            out.append(os.path.relpath(os.path.join(dirpath, f), top).replace(os.sep, "/"))
+    return sorted(out)
+
+
+def digest(top: str) -> dict[str, str]:
+    """sha256 of every file a build wrote into ``top``, by relative path."""
+    return {rel: sha256(os.path.join(top, rel)) for rel in _tree_files(top)}
+
+
+def read_lock() -> dict[str, str]:
+    """The recorded digest of the reviewed build (``data/built.sha256``)."""
+    out = {}
+    with open(LOCK, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                h, rel = line.rstrip("\n").split("  ", 1)
+                out[rel] = h
+    return out
+
+
+def write_lock(files: dict[str, str]) -> None:
+    with open(LOCK, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write("".join(f"{h}  {rel}\n" for rel, h in sorted(files.items())))
+
+
+def diff_digests(got: dict[str, str], want: dict[str, str]) -> list[str]:
+    """Relative paths whose content (or presence) differs."""
+    return sorted(rel for rel in set(got) | set(want) if got.get(rel) != want.get(rel))
+
+
+def _fingerprint(modules: list[str]) -> str:
+    """One hash over every input of a build: the files under data/ and the codekit
+    modules the builders import (paths relative to the repository)."""
+    h = hashlib.sha256()
+    rels = ["data/" + r for r in _tree_files(HERE) if not r.startswith("built.sha256")]
+    for rel in sorted(set(rels) | set(modules)):
+        path = os.path.join(ROOT, rel)
+        h.update(rel.encode() + b"\0")
+        h.update((sha256(path) if os.path.exists(path) else "missing").encode() + b"\n")
+    return h.hexdigest()
+
+
+def _imported_modules() -> list[str]:
+    """The codekit source files this process imported (the build's code inputs)."""
+    src = os.path.join(ROOT, "src") + os.sep
+    out = set()
+    for mod in list(sys.modules.values()):
+        path = getattr(mod, "__file__", None)
+        if path and os.path.abspath(path).startswith(src):
+            out.add(os.path.relpath(os.path.abspath(path), ROOT).replace(os.sep, "/"))
+    return sorted(out)
+
+
+def is_stale(out: str) -> bool:
+    """Whether ``out`` is missing, unstamped, or was built from other inputs."""
+    try:
+        with open(os.path.join(out, STAMP), encoding="utf-8") as fh:
+            stamp = json.load(fh)
+    except (OSError, ValueError):
+        return True
+    return bool(stamp.get("fingerprint") != _fingerprint(stamp.get("modules", [])))
+
+
+def build_in_place(out: str = DEFAULT_OUT) -> dict[str, Any]:
+    """Build into a fresh sibling folder, then swap it in (never a half-built tree),
+    and stamp it with the fingerprint of its inputs."""
+    parent = os.path.dirname(os.path.abspath(out))
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".data-build-", dir=parent)
+    try:
+        manifest = build(tmp)
+        modules = _imported_modules()
+        with open(os.path.join(tmp, STAMP), "w", encoding="utf-8") as fh:
+            json.dump({"fingerprint": _fingerprint(modules), "modules": modules}, fh, indent=1)
+        old = None
+        if os.path.exists(out):
+            old = tempfile.mkdtemp(prefix=".data-old-", dir=parent)
+            os.rename(out, os.path.join(old, "_data"))
+        os.rename(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if os.path.exists(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+    return manifest
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--out", default=None, help="output directory (default: src/codekit/_data)")
-    ap.add_argument("--check", action="store_true", help="rebuild to a temp dir and compare")
+    ap.add_argument("--check", action="store_true",
+                    help="rebuild to a temp dir and compare with data/built.sha256")
+    ap.add_argument("--if-stale", action="store_true",
+                    help="rebuild src/codekit/_data only when an input changed")
+    ap.add_argument("--lock", action="store_true",
+                    help="rebuild src/codekit/_data and record data/built.sha256")
     args = ap.parse_args(argv)
     try:
         if args.check:
             tmp = tempfile.mkdtemp(prefix="codekit-build-")
             try:
                 build(tmp)
-                diffs = compare(tmp, DEFAULT_OUT)
+                diffs = diff_digests(digest(tmp), read_lock())
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
             if diffs:
-                print("differs from the committed data: " + ", ".join(diffs))
+                print("a fresh build differs from data/built.sha256: " + ", ".join(diffs))
                 return 1
-            print("committed data is byte-identical to a fresh build")
+            print("a fresh build is byte-identical to data/built.sha256")
             return 0
-        build(args.out or DEFAULT_OUT)
+        if args.if_stale and not args.out:
+            if not is_stale(DEFAULT_OUT):
+                print("codekit data is up to date (src/codekit/_data)")
+                return 0
+            print("building codekit data from data/sources (about a minute) ...", flush=True)
+        if args.out:
+            build(args.out)
+        else:
+            build_in_place(DEFAULT_OUT)
+            if args.lock:
+                write_lock(digest(DEFAULT_OUT))
+                print(f"recorded {os.path.relpath(LOCK, ROOT)}")
     except BuildError as exc:
         print(f"build failed: {exc}", file=sys.stderr)
         return 2
