@@ -48,7 +48,8 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def update_data(session: nox.Session) -> None:
-    """Rebuild src/codekit/_data from data/sources (verifies checksums first)."""
+    """Rebuild src/codekit/_data from data/sources (verifies checksums first);
+    `nox -s update_data -- --lock` also records data/built.sha256."""
     session.install("-e", ".")
     session.run("python", "data/build.py", *session.posargs)
 

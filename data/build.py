@@ -16,7 +16,7 @@ The generated data is not kept in git: packaging runs this build (see
 ``hatch_build.py``), and ``data/built.sha256`` records the sha256 of every file a
 build makes, so a test can prove a fresh build is byte-identical to the reviewed
 one and a change to the data shows in review as a change to that file.
-A stamp (``_data/.build-stamp``) records a fingerprint of the build's inputs (every
+A stamp (``src/codekit/_data.stamp``, beside the folder, so the wheel leaves it out) records a fingerprint of the build's inputs (every
 file under data/ and every codekit module the build imported); ``--if-stale``
 rebuilds only when that fingerprint changed.
 """
@@ -39,7 +39,7 @@ ROOT = os.path.dirname(HERE)
 SOURCES = os.path.join(HERE, "sources")
 DEFAULT_OUT = os.path.join(ROOT, "src", "codekit", "_data")
 LOCK = os.path.join(HERE, "built.sha256")
-STAMP = ".build-stamp"
+STAMP_SUFFIX = ".stamp"  # the stamp of a build in DIR is the file DIR.stamp beside it
 
 sys.path.insert(0, os.path.join(ROOT, "src"))
 sys.path.insert(0, HERE)
@@ -171,7 +171,7 @@ def _tree_files(top: str) -> list[str]:
     for dirpath, dirs, files in os.walk(top):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         for f in files:
-            if f.endswith(".pyc") or f == STAMP:
+            if f.endswith(".pyc"):
                 continue
             out.append(os.path.relpath(os.path.join(dirpath, f), top).replace(os.sep, "/"))
     return sorted(out)
@@ -229,7 +229,7 @@ def _imported_modules() -> list[str]:
 def is_stale(out: str) -> bool:
     """Whether ``out`` is missing, unstamped, or was built from other inputs."""
     try:
-        with open(os.path.join(out, STAMP), encoding="utf-8") as fh:
+        with open(out.rstrip("/" + os.sep) + STAMP_SUFFIX, encoding="utf-8") as fh:
             stamp = json.load(fh)
     except (OSError, ValueError):
         return True
@@ -239,19 +239,23 @@ def is_stale(out: str) -> bool:
 def build_in_place(out: str = DEFAULT_OUT) -> dict[str, Any]:
     """Build into a fresh sibling folder, then swap it in (never a half-built tree),
     and stamp it with the fingerprint of its inputs."""
+    stale_stamp = out.rstrip("/" + os.sep) + STAMP_SUFFIX
+    if os.path.exists(stale_stamp):
+        os.remove(stale_stamp)
     parent = os.path.dirname(os.path.abspath(out))
     os.makedirs(parent, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".data-build-", dir=parent)
     try:
         manifest = build(tmp)
         modules = _imported_modules()
-        with open(os.path.join(tmp, STAMP), "w", encoding="utf-8") as fh:
-            json.dump({"fingerprint": _fingerprint(modules), "modules": modules}, fh, indent=1)
+        stamp = {"fingerprint": _fingerprint(modules), "modules": modules}
         old = None
         if os.path.exists(out):
             old = tempfile.mkdtemp(prefix=".data-old-", dir=parent)
             os.rename(out, os.path.join(old, "_data"))
         os.rename(tmp, out)
+        with open(out.rstrip("/" + os.sep) + STAMP_SUFFIX, "w", encoding="utf-8") as fh:
+            json.dump(stamp, fh, indent=1)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     finally:

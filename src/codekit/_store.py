@@ -31,7 +31,7 @@ Section kinds:
 ``json``   any JSON value (sorted keys), parsed on first use.
 
 Writing the same input gives the same bytes, which is what lets a test prove the
-committed data is exactly what the build script makes.
+bundled data is exactly the build that ``data/built.sha256`` records.
 """
 
 from __future__ import annotations
