@@ -22,6 +22,7 @@ _SUBMODULES = {
     "codeset",
     "cpt",
     "errors",
+    "findings",
     "fuzzy",
     "gems",
     "hcpcs",

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     import datetime
     from typing import Any
 
+    from .findings import Report
+
 __all__ = [
+    "ClaimInvalid",
     "CodeInactive",
     "CodeNotBillable",
     "CodeNotFound",
@@ -149,6 +152,17 @@ class SourceFormatError(CodekitError, ValueError):
 
 class DataIntegrityError(CodekitError):
     """A data file does not match its recorded checksum or row counts."""
+
+
+class ClaimInvalid(CodekitError, ValueError):
+    """A claim has error-severity findings (raised by ``validate_claim``).
+
+    ``report`` is the full :class:`~codekit.findings.Report`, warnings included.
+    """
+
+    def __init__(self, message: str, *, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
 
 
 class EditionWarning(UserWarning):
