@@ -33,6 +33,7 @@ _SUBMODULES = {
     "icd10pcs",
     "modifiers",
     "pos",
+    "serialization",
     "status",
 }
 
