@@ -49,12 +49,15 @@ if TYPE_CHECKING:
     from .claims import Address as Address
     from .claims import Claim as Claim
     from .claims import Encounter as Encounter
+    from .claims import FeeSchedule as FeeSchedule
+    from .claims import MappingResult as MappingResult
     from .claims import Patient as Patient
     from .claims import Payer as Payer
     from .claims import Procedure as Procedure
     from .claims import Provider as Provider
     from .claims import ServiceLine as ServiceLine
     from .claims import Subscriber as Subscriber
+    from .claims import encounter_to_claims as encounter_to_claims
     from .fuzzy import Hit as Hit
     from .fuzzy import search as search
 
@@ -63,12 +66,15 @@ _CLAIM_NAMES = (
     "Address",
     "Claim",
     "Encounter",
+    "FeeSchedule",
+    "MappingResult",
     "Patient",
     "Payer",
     "Procedure",
     "Provider",
     "ServiceLine",
     "Subscriber",
+    "encounter_to_claims",
 )
 
 __all__ = [

@@ -8,6 +8,8 @@ Decimal('95.00')
 
 from __future__ import annotations
 
+from .fees import FeeSchedule
+from .mapping import MAPPING_RULES, MappingResult, encounter_to_claims
 from .model import (
     Address,
     Claim,
@@ -22,14 +24,18 @@ from .model import (
 )
 
 __all__ = [
+    "MAPPING_RULES",
     "Address",
     "Claim",
     "Encounter",
+    "FeeSchedule",
+    "MappingResult",
     "Patient",
     "Payer",
     "Procedure",
     "Provider",
     "ServiceLine",
     "Subscriber",
+    "encounter_to_claims",
     "infer_code_system",
 ]
