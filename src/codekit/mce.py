@@ -46,6 +46,38 @@ class _MCETable:
         self.open_end = int(table.meta.get("open_end", 0))
         self.ages: list[list[Any]] = table.json("ages")
         self._decoded: dict[int, frozenset[str]] = {}
+        self._sex_end: int | None = None
+
+    @property
+    def sex_end(self) -> int:
+        """The last day (YYYYMMDD) of the diagnosis sex edits, when they all ended (the
+        v43.1 tables end them on 2024-09-30); 0 while any is open."""
+        got = self._sex_end
+        if got is None:
+            _first, _count, _start, end, bits = self.cols
+            sexbits = self.bits.get("male", 0) | self.bits.get("female", 0)
+            last = 0
+            for e, b in zip(end, bits, strict=True):
+                if b & sexbits:
+                    if e == self.open_end:
+                        last = 0
+                        break
+                    last = max(last, e)
+            got = self._sex_end = last
+        return got
+
+    def retired_sex(self, norm: str) -> str | None:
+        """``"male"`` or ``"female"`` when the code's sex flag ended with the sex edits."""
+        end = self.sex_end
+        if not end:
+            return None
+        for _start, e, b in self.rows(norm):
+            if e == end:
+                names = self.names_of(b)
+                for s in ("male", "female"):
+                    if s in names:
+                        return s
+        return None
 
     def rows(self, norm: str) -> tuple[tuple[int, int, int], ...]:
         """(start, end, flag bits) of every dated row of a normalized code (end 0: open)."""
