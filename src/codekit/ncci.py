@@ -382,12 +382,11 @@ def load_ptp(
         if version is None:
             raise CodekitError("pass end= (the last day of the PTP table's quarter)")
         end = version[2]
-    rows = sorted(parsed["rows"])
-    first = min(r[2] for r in rows)
+    cols = parsed["columns"]  # sorted by the parser
+    first = min(cols[2])
     if effective is None:
         effective = _et.from_ymd(first)
     assert effective is not None
-    cols = tuple(array("i", (r[k] for r in rows)) for k in range(5))
     reg = _PTP
     with reg._lock:
         existing: _PTPTable | None = None

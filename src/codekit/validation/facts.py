@@ -336,8 +336,8 @@ def _make_dx(ef: EdFacts, norm: str) -> Dx:
             if padded != norm and icd10cm.is_valid(padded, as_of=ef.check_day):
                 rule = "ICD10CM-PLACEHOLDER-X"
                 message = (f"{shown} lacks the placeholder X: the complete code is "
-                           f"{icd10cm.format(padded)} ({ef.edition.system.upper()} "
-                           f"{ef.edition.id}; ICD-10-CM guideline I.A.4)")
+                           f"{icd10cm.format(padded)} (ICD-10-CM {ef.edition.id}; "
+                           "guideline I.A.4)")
         if rule == "ICD10CM-INVALID" and _mod("icd9cm").is_valid(norm):
             rule = "ICD10CM-ICD9-CODE"
             message = f"{_mod('icd9cm').format(norm)} is an ICD-9-CM code: " + _icd9_hint(norm)
