@@ -57,6 +57,7 @@ from .errors import CodekitError, SourceFormatError
 if TYPE_CHECKING:
     from typing import Any
 
+    from .changes import Changes
     from .status import CheckResult, CodeStatus
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "Section",
     "SeventhCharacter",
     "ancestors",
+    "changes",
     "chapter",
     "chapters",
     "check",
@@ -470,6 +472,22 @@ def load(
     if register:
         _REG.add(ed, lambda: cs, replace=replace)
     return cs
+
+
+def changes(old: str, new: str) -> Changes:
+    """What changed from edition ``old`` to edition ``new`` (ids, e.g. ``"FY2026"``):
+    codes added, deleted, and with revised descriptions, and the codes that became
+    headers, with their new children (see :mod:`codekit.changes`).
+
+    >>> ch = changes("FY2026", "FY2027")
+    >>> len(ch.added), len(ch.deleted), len(ch.revised)
+    (190, 30, 4)
+    >>> [(c.code, c.children) for c in ch.became_headers][:1]
+    [('D69.1', ('D69.11', 'D69.19'))]
+    """
+    from .changes import compare
+
+    return compare(code_set(old), code_set(new))
 
 
 def __getattr__(name: str) -> Any:

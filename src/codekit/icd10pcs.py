@@ -37,6 +37,7 @@ from .errors import CodekitError, SourceFormatError
 if TYPE_CHECKING:
     from typing import Any
 
+    from .changes import Changes
     from .status import CheckResult, CodeStatus
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "CheckResult",
     "CodeStatus",
     "ICD10PCSCode",
+    "changes",
     "check",
     "code_set",
     "editions",
@@ -374,6 +376,19 @@ def editions() -> tuple[Edition, ...]:
     [('FY2024', '2023-10-01', '2024-09-30')]
     """
     return _REG.editions()
+
+
+def changes(old: str, new: str) -> Changes:
+    """The ICD-10-PCS codes added, deleted and retitled from edition ``old`` to ``new`` (see
+    :mod:`codekit.changes`).
+
+    >>> ch = changes("FY2025", "FY2026")
+    >>> len(ch.added), len(ch.deleted), [c.code for c in ch.revised]
+    (206, 39, ['XW133G8', 'XW143G8'])
+    """
+    from .changes import compare
+
+    return compare(code_set(old), code_set(new))
 
 
 # ------------------------------------------------------------------------------------------
