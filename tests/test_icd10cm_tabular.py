@@ -18,6 +18,8 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codekit import icd10cm
 from codekit.errors import CodeNotFound
@@ -331,3 +333,21 @@ def test_a_malformed_section_id_names_the_line(tmp_path: os.PathLike[str]) -> No
     with pytest.raises(SourceFormatError) as info:
         icd10cm.load(path, register=False)
     assert info.value.line == 2 and "A 00" in str(info.value)
+
+
+junk = st.one_of(st.text(max_size=12), st.integers(), st.none(), st.floats(), st.binary(),
+                 st.text(alphabet="ABCDEVWXYZ0123456789.- ", max_size=9))
+
+
+@settings(max_examples=150)
+@given(a=junk, b=junk)
+def test_navigation_on_junk_raises_only_clear_errors(a: object, b: object) -> None:
+    from codekit.errors import CodekitError
+
+    for call in (lambda: icd10cm.ancestors(a, sections=True), lambda: icd10cm.section(a),
+                 lambda: icd10cm.chapter(a), lambda: icd10cm.is_ancestor(a, b),
+                 lambda: icd10cm.common_ancestor(a, b)):
+        try:
+            call()
+        except (CodekitError, TypeError) as exc:
+            assert str(exc) and len(str(exc)) < 400
