@@ -211,6 +211,8 @@ class Store:
         missing: list[str] = []
         if day >= ICD10_START:
             d.icd = self._ed_facts("icd10cm", day, past, missing)
+        else:
+            missing.append("icd10cm")  # ICD-9-CM's time: no ICD-10-CM check applies
         d.hcpcs = self._ed_facts("hcpcs", day, past, missing)
         d.modifiers = self._ed_facts("modifiers", day, past, missing)
         d.pos = self._ed_facts("pos", day, past, missing)
