@@ -35,6 +35,7 @@ _SUBMODULES = {
     "pos",
     "serialization",
     "status",
+    "x12",
 }
 
 if TYPE_CHECKING:
