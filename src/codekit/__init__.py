@@ -23,6 +23,7 @@ _SUBMODULES = {
     "codeset",
     "cpt",
     "errors",
+    "fhir",
     "findings",
     "fuzzy",
     "gems",
