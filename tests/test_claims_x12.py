@@ -412,3 +412,13 @@ def test_mutated_files_never_crash_or_hang(seed: int, kind: str) -> None:
     else:
         assert all(isinstance(c, Claim) for c in claims)
     assert time.perf_counter() - start < 1.0
+
+
+def test_the_tour_maps_writes_and_reads_the_bundled_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    from codekit.__main__ import _claims_tour
+
+    _claims_tour()
+    out = capsys.readouterr().out
+    assert "encounter_to_claims -> 1 claim, 0 findings; total 345.00" in out
+    assert "SV1*HC:99214:25*165.00*UN*1***2:3:4~" in out
+    assert out.rstrip().endswith("gives the claim back: True")
