@@ -24,6 +24,7 @@ _SUBMODULES = {
     "codeset",
     "cpt",
     "errors",
+    "fhir",
     "findings",
     "fuzzy",
     "gems",
@@ -41,6 +42,7 @@ _SUBMODULES = {
     "serialization",
     "status",
     "validation",
+    "x12",
 }
 
 if TYPE_CHECKING:

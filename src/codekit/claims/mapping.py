@@ -38,8 +38,9 @@ from operator import attrgetter
 import attrs
 
 from ..findings import Finding, Report, Severity
+from ._fields import _maker
 from .fees import FeeSchedule
-from .model import Claim, Encounter, Procedure, ServiceLine, _Header, _maker, _Service
+from .model import Claim, Encounter, Procedure, ServiceLine, _Header, _Service
 
 __all__ = [
     "MAPPING_RULES",
@@ -298,6 +299,8 @@ def _split(links: list[tuple[int, ...]], dx: list[str], dx_at: list[int],
             add(_finding("MAP-DIAGNOSIS-NOT-BILLED",
                          f"{dx[d - 1]!r} is linked by no procedure and no claim has room for "
                          "it", f"diagnoses[{dx_at[d - 1]}]", dx[d - 1]))
+    if len(groups) == 1:  # every line fits one claim: no split, maybe diagnoses not billed
+        return [(lines, sorted(dxs)) for lines, dxs in groups]
     why = []
     if n_dx > MAX_DIAGNOSES:
         why.append(f"{n_dx} diagnoses (at most {MAX_DIAGNOSES} a claim)")
