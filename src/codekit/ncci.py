@@ -32,7 +32,9 @@ from array import array
 from bisect import bisect_left, bisect_right
 
 from . import _edittables as _et
-from ._editions import Edition, _as_date, _Registry
+from ._editions import Edition
+from ._edittables import TableRegistry
+from ._edittables import as_date as _as_date
 from ._parsers.ncci import pack, unpack
 from ._record import Record
 from ._typing import TYPE_CHECKING
@@ -236,14 +238,14 @@ class _PTPTable:
         return sum(len(p[0]) for p in self.parts.values())
 
 
-_MUE: _Registry[_MUETable] = _et.registry("ncci-mue", "NCCI MUE table", "ncci", "mue", _MUETable)
-_AOC: _Registry[_AOCTable] = _et.registry("ncci-aoc", "NCCI add-on code table", "ncci", "aoc",
+_MUE: TableRegistry = _et.registry("ncci-mue", "NCCI MUE table", "ncci", "mue", _MUETable)
+_AOC: TableRegistry = _et.registry("ncci-aoc", "NCCI add-on code table", "ncci", "aoc",
                                           _AOCTable)
-_PTP: _Registry[_PTPTable] = _Registry("ncci-ptp", "NCCI PTP table")
-_REGISTRIES: dict[str, _Registry[Any]] = {"mue": _MUE, "aoc": _AOC, "ptp": _PTP}
+_PTP: TableRegistry = TableRegistry("ncci-ptp", "NCCI PTP table")
+_REGISTRIES: dict[str, TableRegistry] = {"mue": _MUE, "aoc": _AOC, "ptp": _PTP}
 
 
-def _registry(kind: str) -> _Registry[Any]:
+def _registry(kind: str) -> TableRegistry:
     try:
         return _REGISTRIES[kind]
     except KeyError:
@@ -253,7 +255,8 @@ def _registry(kind: str) -> _Registry[Any]:
 def _table(kind: str, as_of: object) -> Any:
     reg = _registry(kind)
     if as_of is None:
-        return reg.load(reg.newest()) if reg.editions() else None
+        eds = reg.editions()
+        return reg.load(eds[-1]) if eds else None
     ed, _past = _et.pick(reg, _as_date(as_of))
     return None if ed is None else reg.load(ed)
 
@@ -267,7 +270,7 @@ def editions(kind: str) -> tuple[Edition, ...]:
     return _registry(kind).editions()
 
 
-def tables(kind: str) -> _Registry[Any]:
+def tables(kind: str) -> TableRegistry:
     """The registry of one kind of table (for the claim scrubber)."""
     return _registry(kind)
 

@@ -145,7 +145,7 @@ def _pick_codeset(system: str, day: datetime.date) -> tuple[Edition | None, bool
     eds = _mod(system).editions()
     chosen = None
     for e in eds:
-        if e.covers(day):
+        if e.effective <= day and (e.end is None or day <= e.end):
             chosen = e
     if chosen is not None:
         return chosen, False
