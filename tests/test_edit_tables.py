@@ -79,7 +79,7 @@ def test_every_addon_pair_in_force_matches_the_official_workbook(day: datetime.d
     for addon in {r[1] for r in rows}:
         a = ncci.addon(addon, as_of=day)
         if a is not None:
-            got[addon] = {(e.primary, e.type) for e in a.edits}
+            got[addon] = {(e.primary, e.edit_type) for e in a.edits}
     assert got == dict(want)
 
 

@@ -16,7 +16,7 @@ last day the newest table is used). Newer MUE and add-on tables load the same wa
 >>> m.value, m.mai, m.adjudication, m.edition
 (2, 3, 'date of service (clinical)', '2026-04-01')
 >>> a = ncci.addon("99292", as_of="2026-05-01")
->>> a.type, [e.primary for e in a.edits]
+>>> a.edit_type, [e.primary for e in a.edits]
 (1, ['99291'])
 
 An edit's deletion date is the last day it is in force; a deletion date equal to
@@ -112,37 +112,40 @@ class MUE(Record):
 class AddOnEdit(Record):
     """One add-on / primary pair of the add-on code edit table."""
 
-    __slots__ = ("addon", "primary", "type", "effective", "deleted", "primary_deleted", "note")
+    __slots__ = ("addon", "primary", "edit_type", "effective", "deleted", "primary_deleted",
+                 "note")
     addon: str
     primary: str
     """An eligible primary code, or ``"CCCCC"`` (primaries defined by the contractor)."""
-    type: int
-    """1: only the listed primaries; 2: the contractor defines the primaries; 3: the listed
-    primaries and others the contractor may allow."""
+    edit_type: int
+    """The AOC edit type: 1 only the listed primaries; 2 the contractor defines the
+    primaries; 3 the listed primaries and others the contractor may allow."""
     effective: datetime.date | None
     deleted: datetime.date | None
     """Last day the pair is in force (None: in force)."""
     primary_deleted: datetime.date | None
     note: str
 
-    def __init__(self, addon: str, primary: str, type: int, effective: datetime.date | None,
+    def __init__(self, addon: str, primary: str, edit_type: int, effective: datetime.date | None,
                  deleted: datetime.date | None, primary_deleted: datetime.date | None,
                  note: str) -> None:
-        super().__init__(addon=addon, primary=primary, type=type, effective=effective,
+        super().__init__(addon=addon, primary=primary, edit_type=edit_type, effective=effective,
                          deleted=deleted, primary_deleted=primary_deleted, note=note)
 
 
 class AddOn(Record):
     """An add-on code with the edits in force on a date."""
 
-    __slots__ = ("code", "type", "edits", "edition")
+    __slots__ = ("code", "edit_type", "edits", "edition")
     code: str
-    type: int
+    edit_type: int
+    """The highest edit type among its edits in force (see :class:`AddOnEdit`)."""
     edits: tuple[AddOnEdit, ...]
     edition: str
 
-    def __init__(self, code: str, type: int, edits: tuple[AddOnEdit, ...], edition: str) -> None:
-        super().__init__(code=code, type=type, edits=edits, edition=edition)
+    def __init__(self, code: str, edit_type: int, edits: tuple[AddOnEdit, ...],
+                 edition: str) -> None:
+        super().__init__(code=code, edit_type=edit_type, edits=edits, edition=edition)
 
 
 class PTPEdit(Record):
@@ -300,7 +303,7 @@ def addon(code: str, *, as_of: object = None) -> AddOn | None:
     table's first day), or None when it is not an add-on code then.
 
     >>> a = addon("G2211", as_of="2026-05-01")
-    >>> a.type, [e.primary for e in a.edits][:3], len(a.edits)
+    >>> a.edit_type, [e.primary for e in a.edits][:3], len(a.edits)
     (1, ['99202', '99203', '99204'], 18)
     >>> addon("99213") is None
     True
@@ -317,7 +320,7 @@ def addon(code: str, *, as_of: object = None) -> AddOn | None:
                                    _et.from_ymd(pdel), note))
     if not edits:
         return None
-    return AddOn(norm, max(e.type for e in edits), tuple(edits), t.edition.id)
+    return AddOn(norm, max(e.edit_type for e in edits), tuple(edits), t.edition.id)
 
 
 def ptp(column1: str, column2: str, *, as_of: object = None) -> PTPEdit | None:
