@@ -279,3 +279,16 @@ def test_rule_ids_are_stable_and_documented() -> None:
     assert rules.table()[0] == rules.all()[0].as_dict()
     with pytest.raises(KeyError, match="NCCI-PTP"):
         rules.get("NCCI-PTPX")
+
+
+def test_huge_units_summed_for_an_mue_do_not_overflow() -> None:
+    # the models accept any finite Decimal: two lines of 9E+999999 units add up past
+    # the default decimal context (an Overflow trap), found by the totality property
+    from decimal import Decimal
+
+    line = ServiceLine(code="99213", units=Decimal("9E+999999"), charge="95.00",
+                       diagnosis_pointers=[1], service_date=DAY)
+    r = codekit.check_claim(_claim(lines=(line, line)), submitted_on=SUBMITTED)
+    assert "ENGINE-RULE-FAILED" not in r.rules()
+    (mue,) = [f for f in r if f.rule == "NCCI-MUE"]
+    assert mue.value == Decimal("1.8E+1000000") and "lines 1, 2" in mue.message
