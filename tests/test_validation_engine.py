@@ -119,6 +119,10 @@ def test_rules_argument_runs_only_those() -> None:
     claim = _claim(diagnoses=["E11"], place_of_service="43")
     r = codekit.check_claim(claim, submitted_on=SUBMITTED, rules=["POS-INVALID"])
     assert [f.rule for f in r] == ["POS-INVALID"]
+    # one id of a check that reports several: only that id
+    r = codekit.check_claim(_claim(diagnoses=["E11.9", "E10.9"]), submitted_on=SUBMITTED,
+                            rules=["ICD10CM-EXCLUDES1"])
+    assert [f.rule for f in r] == ["ICD10CM-EXCLUDES1"]
     r = codekit.check_claim(claim, submitted_on=SUBMITTED, rules=["ICD10CM"])
     assert set(r.rules()) <= {r.id for r in rules.all() if r.family == "ICD10CM"}
     assert "ICD10CM-NOT-BILLABLE" in r.rules()
