@@ -93,6 +93,8 @@ def test_not_a_string_is_bad_format_everywhere() -> None:
             with pytest.raises(errors.InvalidCodeFormat) as info:
                 mod.normalize(value)
             assert type(info.value) is errors.InvalidCodeFormat
+            assert str(info.value) == f"{mod.LABEL} code must be a str, not {type(value).__name__}"
+            assert (info.value.system, info.value.code) == (s.id, value)
 
 
 # ---------------------------------------------------------------------------------------
@@ -127,7 +129,12 @@ def test_normalize_equals_the_reference(system: str, value: str) -> None:
 def test_normalize_examples() -> None:
     assert icd10cm.normalize(" s52.521a\t") == "S52521A"
     assert hcpcs.normalize(" e01.00 ") == "E01.00"
-    assert not hcpcs.is_valid("E01.00") and hcpcs.is_valid("E0100")
+    # the look-ups clean their input the same way (a dot dropped, or kept where codes
+    # never have one)
+    assert icd10cm.is_valid(" e11.9\u00a0") and icd10cm.get("e 11.9").code == "E11.9"
+    assert "e11.9" in icd10cm.code_set() and "E11.9." in icd10cm.code_set()
+    assert not hcpcs.is_valid("E01.00") and hcpcs.is_valid(" e0100 ")
+    assert hcpcs.get("E01.00") is None and hcpcs.get("e 0100").code == "E0100"
 
 
 def reference_icd10cm_format(value: str) -> str | None:
