@@ -201,6 +201,23 @@ def icd10cm_order(edition: str, name: str, reader: Callable[[str, str], src.Expe
     return [f"{done}", f"billable set = MCE v43.1 ({', '.join(mce_days)}: {n:,})"]
 
 
+def icd10cm_between(edition: str, name: str, before: str, after: str) -> list[str]:
+    """A DERIVED file of a year between two OFFICIAL ones: every code that is billable
+    with the same long title in the official file before (FY2024 codes file) and the
+    one after (FY2026 tabular XML) is billable with that title here too."""
+    mine = src.order_tsv("icd10cm", name)
+    old = src.codes_file("icd10cm", before)
+    new = src.tabular_xml("icd10cm", after).expected
+    stable = [c for c, row in old.rows.items()
+              if c in new.rows and new.rows[c]["billable"]
+              and new.rows[c]["description"] == row["description"]]
+    assert len(stable) > 70_000
+    wrong = [c for c in stable if c not in mine.rows or not mine.rows[c]["billable"]
+             or mine.rows[c]["description"] != old.rows[c]["description"]]
+    assert wrong == [], f"{edition}: {len(wrong)} codes differ from both official years: {wrong[:10]}"
+    return [f"{len(stable):,} codes billable with the same title in FY2024 and FY2026 agree"]
+
+
 def icd10cm_tabular(edition: str, name: str, short_from: str) -> list[str]:
     """The OFFICIAL tabular XML: every code (7th-character codes generated from
     sevenChrDef), tabular order, billable flags, long descriptions, parents, chapters,
@@ -377,7 +394,11 @@ ORACLES: dict[tuple[str, str], Oracle] = {
         "icd10cm-codes-2024.txt.gz",
         lambda: icd10cm_codes_file("FY2024", "icd10cm-codes-2024.txt.gz", FY2025_ORDER)),
     ("icd10cm", "FY2025"): Oracle(
-        FY2025_ORDER, lambda: icd10cm_order("FY2025", FY2025_ORDER, src.order_tsv)),
+        FY2025_ORDER, lambda: [
+            *icd10cm_order("FY2025", FY2025_ORDER, src.order_tsv),
+            *icd10cm_between("FY2025", FY2025_ORDER, "icd10cm-codes-2024.txt.gz",
+                             "icd10c-tabular-April-1-2026.xml.gz"),
+        ]),
     ("icd10cm", "FY2026"): Oracle(
         "icd10c-tabular-April-1-2026.xml.gz",
         lambda: icd10cm_tabular("FY2026", "icd10c-tabular-April-1-2026.xml.gz", FY2025_ORDER)),
