@@ -52,13 +52,19 @@ PLANTS: list[tuple[str, str, str, str, bool]] = [
      "(self.end is None or day <= self.end)", "(self.end is None or day < self.end)", False),
     ("hcpcs-added-day-excluded", "src/codekit/hcpcs.py",
      "(not added or added <= ymd)", "(not added or added < ymd)", False),
+    # the data bugs are planted after the build's own cross-checks (which would stop a
+    # bug planted earlier), just before the tables are written
     ("fy2026-descriptions-truncated-to-100", "data/builders/icd10cm.py",
-     "    fy26 = parser.read(ctx.source(SYSTEM, xml_name))\n",
-     "    fy26 = parser.read(ctx.source(SYSTEM, xml_name))\n"
-     "    for r in fy26.rows:\n        r.description = r.description[:100]\n", True),
+     "    table.carry_tabular(fy27, xml)\n",
+     "    table.carry_tabular(fy27, xml)\n"
+     "    for r in fy26.rows:\n        r.description = (r.description or '')[:100]\n", True),
     ("fy2026-stale-short-descriptions", "data/builders/icd10cm.py",
-     "if old is not None and old.description == r.description:",
-     "if old is not None:", True),
+     "    table.carry_tabular(fy27, xml)\n",
+     "    table.carry_tabular(fy27, xml)\n"
+     "    old25 = {r.code: r for r in fy25.rows}\n"
+     "    for r in fy26.rows:\n"
+     "        if r.code in old25 and old25[r.code].description != r.description:\n"
+     "            r.short_description = old25[r.code].short_description\n", True),
 ]
 
 

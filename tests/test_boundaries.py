@@ -224,7 +224,8 @@ def test_icd10cm_codes_added_and_deleted_at_fy2026_by_name() -> None:
     assert r.status is CodeStatus.INACTIVE
     assert r.message == (
         "G35.A is not in effect on that date: it is not in ICD-10-CM FY2025 (2024-10-01 to "
-        "2025-09-30); it exists in FY2026 (2025-10-01 to 2026-09-30)"
+        "2025-09-30); it exists in FY2026 (2025-10-01 to 2026-09-30), FY2027 (2026-10-01 to "
+        "2027-09-30)"
     )
 
 

@@ -172,36 +172,39 @@ def test_icd10cm_format_equals_the_reference(value: str) -> None:
 # ---------------------------------------------------------------------------------------
 # messages that are the product, compared whole
 FY2025 = datetime.date(2025, 6, 1)
+FY2026 = datetime.date(2026, 6, 1)  # dates pinned: the default is the newest edition
 
 
 @pytest.mark.parametrize(("code", "as_of", "status", "message"), [
-    ("E11", None, CodeStatus.NOT_BILLABLE,
+    ("E11", FY2026, CodeStatus.NOT_BILLABLE,
      "E11 is a header in ICD-10-CM FY2026, not billable; use a more specific code: E11.0, "
      "E11.1, E11.2, E11.3, E11.4, E11.5, ..."),
-    ("S52.521", None, CodeStatus.NEEDS_7TH_CHARACTER,
+    ("S52.521", FY2026, CodeStatus.NEEDS_7TH_CHARACTER,
      "S52.521 needs a 7th character (ICD-10-CM FY2026): one of A, D, G, K, P, S, e.g. S52.521A"),
-    ("T36.0X1", None, CodeStatus.NEEDS_7TH_CHARACTER,
+    ("T36.0X1", FY2026, CodeStatus.NEEDS_7TH_CHARACTER,
      "T36.0X1 needs a 7th character (ICD-10-CM FY2026): one of A, D, S, e.g. T36.0X1A"),
     # the X-placeholder hint (the code with its placeholder is also among the near
     # codes, so only the whole message shows the hint is there)
-    ("S00.00A", None, CodeStatus.UNKNOWN,
+    ("S00.00A", FY2026, CodeStatus.UNKNOWN,
      "S00.00A is not a code in any ICD-10-CM edition codekit has (FY2026 in force); with "
      "the X placeholder it is S00.00XA"),
-    ("S00.00XZ", None, CodeStatus.UNKNOWN,
+    ("S00.00XZ", FY2026, CodeStatus.UNKNOWN,
      "S00.00XZ is not a code in any ICD-10-CM edition codekit has (FY2026 in force); near "
      "codes: S00.00, S00.00XA, S00.00XD"),
     # "as a header": C50.A exists in FY2026 only, as a header; G35.A only as a code
     ("C50.A", FY2025, CodeStatus.INACTIVE,
      "C50.A is not in effect on that date: it is not in ICD-10-CM FY2025 (2024-10-01 to "
-     "2025-09-30); it exists in FY2026 (2025-10-01 to 2026-09-30) as a header"),
+     "2025-09-30); it exists in FY2026 (2025-10-01 to 2026-09-30) as a header, FY2027 (2026-10-01 to "
+     "2027-09-30) as a header"),
     ("G35.A", FY2025, CodeStatus.INACTIVE,
      "G35.A is not in effect on that date: it is not in ICD-10-CM FY2025 (2024-10-01 to "
-     "2025-09-30); it exists in FY2026 (2025-10-01 to 2026-09-30)"),
-    ("G35", None, CodeStatus.NOT_BILLABLE,
+     "2025-09-30); it exists in FY2026 (2025-10-01 to 2026-09-30), FY2027 (2026-10-01 to "
+     "2027-09-30)"),
+    ("G35", FY2026, CodeStatus.NOT_BILLABLE,
      "G35 is a header in ICD-10-CM FY2026, not billable; use a more specific code: G35.A, "
      "G35.B, G35.C, G35.D (it was billable in FY2024 (2023-10-01 to 2024-09-30), FY2025 "
      "(2024-10-01 to 2025-09-30))"),
-    ("E11.9", None, CodeStatus.VALID, "E11.9 is valid in ICD-10-CM FY2026"),
+    ("E11.9", FY2026, CodeStatus.VALID, "E11.9 is valid in ICD-10-CM FY2026"),
 ])
 def test_icd10cm_check_messages(code: str, as_of: Any, status: CodeStatus, message: str) -> None:
     r = icd10cm.check(code, as_of=as_of)
@@ -216,7 +219,7 @@ def test_icd10cm_check_messages(code: str, as_of: Any, status: CodeStatus, messa
 ])
 def test_lookup_suggestions_are_exact(query: str, suggestions: tuple[str, ...]) -> None:
     with pytest.raises(errors.CodeNotFound) as info:
-        icd10cm.lookup(query)
+        icd10cm.lookup(query, as_of=FY2026)
     assert type(info.value) is errors.CodeNotFound
     assert info.value.suggestions == suggestions
     assert str(info.value) == (

@@ -28,6 +28,7 @@ in data/sources/mce for the tests only).
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -154,19 +155,26 @@ MCE_DX = "mce_v43.1_i10dx_master.derived.tsv.gz"
 MCE_PCS = "mce_v43.1_i10sg_master.derived.tsv.gz"
 
 
-def icd10cm_codes_file(edition: str, name: str, header_file: str) -> list[str]:
+def icd10cm_codes_file(edition: str, name: str, header_file: str,
+                       x_headers_from: tuple[tuple[str, Callable[..., src.Expected]], ...],
+                       ) -> list[str]:
     """An OFFICIAL codes file (billable codes and long descriptions only). The edition's
     headers are DERIVED, as its note says: every proper prefix of three or more
-    characters of a billable code except a six-character placeholder-X level, with
-    the descriptions of the same header in the FY2025 order file (``header_file``),
-    else none; each code's parent is its longest proper prefix in the edition."""
+    characters of a billable code, except one ending in the placeholder X that none of
+    the later order files (``x_headers_from``) lists as a header, with the descriptions
+    of the same header in the FY2025 order file (``header_file``), else none; each
+    code's parent is its longest proper prefix in the edition."""
     exp = src.codes_file("icd10cm", name)
     assert len(exp.rows) == 74_044 or edition != "FY2024"
+    x_headers = {code for file, reader in x_headers_from
+                 for code, row in reader("icd10cm", file).rows.items()
+                 if not row["billable"] and code.endswith("X")}
+    assert x_headers
     headers = {
         code[:n]
         for code in exp.rows
         for n in range(3, len(code))
-        if not (n == 6 and code[5] == "X")
+        if not code[:n].endswith("X") or code[:n] in x_headers
     } - set(exp.rows)
     later = src.order_tsv("icd10cm", header_file)
     all_codes = set(exp.rows) | headers
@@ -218,27 +226,59 @@ def icd10cm_between(edition: str, name: str, before: str, after: str) -> list[st
     return [f"{len(stable):,} codes billable with the same title in FY2024 and FY2026 agree"]
 
 
-def icd10cm_tabular(edition: str, name: str, short_from: str) -> list[str]:
-    """The OFFICIAL tabular XML: every code (7th-character codes generated from
-    sevenChrDef), tabular order, billable flags, long descriptions, parents, chapters,
-    blocks and the 7th characters in force at every code. Short descriptions are not
-    in the XML: the build DERIVES them from the FY2025 order file where the long
-    description is unchanged (else none), and that rule is recomputed here from the
-    file itself."""
-    tab = src.tabular_xml("icd10cm", name)
-    exp = tab.expected
-    fy25 = src.order_tsv("icd10cm", short_from)
+def _fold(text: str) -> str:
+    """Accents removed (NFKD, then ASCII): the order and codes files are ASCII."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def icd10cm_order_and_tabular(edition: str, name: str, xml: str, *, carried: bool = False,
+                              mce_days: tuple[str, ...] = ("start", "end")) -> list[str]:
+    """The OFFICIAL order file (every code in order, flags, short and long titles),
+    with the hierarchy and 7th characters of the OFFICIAL tabular XML (ElementTree;
+    7th-character codes generated from ``sevenChrDef`` with X placeholders and the S06
+    exception): for every code the tabular has, its parent, chapter, block, whether it
+    needs a 7th character and the 7th characters in force there. For FY2026 the two
+    files must list the same codes with the same flags and (accents folded) titles;
+    for a later edition (``carried``) the tabular is the FY2026 one its notes and 7th
+    characters are carried over from, compared on the codes both have."""
+    exp = src.order_file("icd10cm", name)
+    codes = set(exp.rows)
+    tab = src.tabular_xml("icd10cm", xml)
+    xml_rows = tab.expected.rows
+    if not carried:
+        assert set(xml_rows) == codes, "order file and tabular list different codes"
+        differ = [c for c, r in xml_rows.items()
+                  if (r["billable"], _fold(r["description"]))
+                  != (exp.rows[c]["billable"], exp.rows[c]["description"])]
+        assert differ == [], f"order file and tabular differ: {differ[:10]}"
+    both = 0
     for code, row in exp.rows.items():
-        row["chapter"] = tab.chapters[code]
-        row["block"] = tab.blocks[code]
-        row["seventh"] = tab.seventh[code]
-        old = fy25.rows.get(code)
-        row["short_description"] = (
-            old["short_description"] if old and old["description"] == row["description"] else None
-        )
+        row["parent"] = longest_prefix_parent(codes, code, 3)
+        x = xml_rows.get(code)
+        if x is None:
+            continue
+        both += 1
+        if not carried:
+            assert x["parent"] == row["parent"], code
+            row["needs_7th_character"] = x["needs_7th_character"]
+            row["chapter"], row["block"] = tab.chapters[code], tab.blocks[code]
+        if x["billable"] == row["billable"]:
+            row["seventh"] = tab.seventh[code]
     done = compare("icd10cm", edition, exp)
-    n = mce_cross_check("icd10cm", edition, MCE_DX, ("start", "end"))
-    return [f"{done}", f"billable set = MCE v43.1 on first and last day ({n:,})"]
+    n = mce_cross_check("icd10cm", edition, MCE_DX, mce_days)
+    return [f"{done}", f"{both:,} codes also in the tabular {xml}",
+            f"billable set = MCE v43.1 ({', '.join(mce_days)}: {n:,})"]
+
+
+def icd10cm_codes_equal_order(edition: str, codes_name: str) -> list[str]:
+    """The OFFICIAL codes file of the same year lists exactly the billable codes, with
+    the same long titles."""
+    codes = src.codes_file("icd10cm", codes_name)
+    mod = codekit.icd10cm.code_set(edition)
+    got = {_norm(c.code): c.description for c in mod.billable()}
+    want = {c: r["description"] for c, r in codes.rows.items()}
+    assert got == want, f"{edition} differs from {codes_name}"
+    return [f"{len(want):,} billable codes and titles = {codes_name}"]
 
 
 def _pcs_header(code: str) -> bool:
@@ -266,6 +306,8 @@ def icd10pcs_order(edition: str, name: str) -> list[str]:
     and the 3-character table headers with theirs. Other headers (1, 2 and 4
     characters) may be DERIVED prefixes."""
     exp = src.order_file("icd10pcs", name)
+    for code, row in exp.rows.items():
+        row["parent"] = code[: min(len(code) - 1, 4)]
     done = compare("icd10pcs", edition, exp, exact_set=False, extra_ok=_pcs_header)
     n = mce_cross_check("icd10pcs", edition, MCE_PCS, ("start",))
     return [f"{done}", f"valid codes = MCE v43.1 on the first day ({n:,})"]
@@ -387,12 +429,14 @@ class Oracle:
 
 
 FY2025_ORDER = "icd10cm_order_2025.derived.tsv.gz"
-ISSUE_8 = "being added (issue 8); runs once the edition ships"
+TABULAR_2026 = "icd10c-tabular-April-1-2026.xml.gz"
 
 ORACLES: dict[tuple[str, str], Oracle] = {
     ("icd10cm", "FY2024"): Oracle(
         "icd10cm-codes-2024.txt.gz",
-        lambda: icd10cm_codes_file("FY2024", "icd10cm-codes-2024.txt.gz", FY2025_ORDER)),
+        lambda: icd10cm_codes_file("FY2024", "icd10cm-codes-2024.txt.gz", FY2025_ORDER, (
+            (FY2025_ORDER, src.order_tsv), ("icd10cm-order-2026.txt.gz", src.order_file),
+            ("icd10cm-order-2027.txt.gz", src.order_file)))),
     ("icd10cm", "FY2025"): Oracle(
         FY2025_ORDER, lambda: [
             *icd10cm_order("FY2025", FY2025_ORDER, src.order_tsv),
@@ -400,22 +444,27 @@ ORACLES: dict[tuple[str, str], Oracle] = {
                              "icd10c-tabular-April-1-2026.xml.gz"),
         ]),
     ("icd10cm", "FY2026"): Oracle(
-        "icd10c-tabular-April-1-2026.xml.gz",
-        lambda: icd10cm_tabular("FY2026", "icd10c-tabular-April-1-2026.xml.gz", FY2025_ORDER)),
+        "icd10cm-order-2026.txt.gz", lambda: [
+            *icd10cm_order_and_tabular("FY2026", "icd10cm-order-2026.txt.gz", TABULAR_2026),
+            *icd10cm_codes_equal_order("FY2026", "icd10cm-codes-2026.txt.gz"),
+        ]),
     ("icd10cm", "FY2027"): Oracle(
-        "icd10cm-order-2027.txt.gz",
-        # the MCE v43.1 tables end on 2027-03-31: checked on the first day only
-        lambda: icd10cm_order("FY2027", "icd10cm-order-2027.txt.gz", src.order_file, ("start",)),
-        pending=ISSUE_8),
+        "icd10cm-order-2027.txt.gz", lambda: [
+            # no FY2027 tabular: 7th characters carried over from FY2026's; the MCE v43.1
+            # tables end on 2027-03-31, so checked on the first day only
+            *icd10cm_order_and_tabular("FY2027", "icd10cm-order-2027.txt.gz", TABULAR_2026,
+                                       carried=True, mce_days=("start",)),
+            *icd10cm_codes_equal_order("FY2027", "icd10cm_codes_2027.txt.gz"),
+        ]),
     ("icd10pcs", "FY2024"): Oracle(
         "icd10pcs-codes-2024.txt.gz",
         lambda: icd10pcs_codes_file("FY2024", "icd10pcs-codes-2024.txt.gz")),
     ("icd10pcs", "FY2025"): Oracle(
         "icd10pcs_order_2025.txt.gz",
-        lambda: icd10pcs_order("FY2025", "icd10pcs_order_2025.txt.gz"), pending=ISSUE_8),
+        lambda: icd10pcs_order("FY2025", "icd10pcs_order_2025.txt.gz")),
     ("icd10pcs", "FY2026"): Oracle(
         "icd10pcs_order_2026.txt.gz",
-        lambda: icd10pcs_order("FY2026", "icd10pcs_order_2026.txt.gz"), pending=ISSUE_8),
+        lambda: icd10pcs_order("FY2026", "icd10pcs_order_2026.txt.gz")),
     ("icd10pcs", "FY2027"): Oracle(
         "icd10pcs_codes_2027.derived.txt.gz",
         lambda: icd10pcs_derived_codes("FY2027", "icd10pcs_codes_2027.derived.txt.gz",
@@ -423,7 +472,7 @@ ORACLES: dict[tuple[str, str], Oracle] = {
                                        # the addenda's third revision, XW0E33B, is an
                                        # April 2026 code: not in the October order file
                                        {"XW0V0P7", "XW143F8"}),
-        pending=ISSUE_8),
+    ),
     **{
         (system, edition): Oracle(name, (lambda s=system, e=edition, n=name:
                                          hcpcs_check(s, e, _hcpcs_reader(n))))
