@@ -166,10 +166,10 @@ def mutation(session: nox.Session) -> None:
                 with open(os.path.join("mutants", "mutmut-cicd-stats.json"), encoding="utf-8") as fh:
                     stats = json.load(fh)
                 results = session.run("mutmut", "results", silent=True) or ""
-                shown = []
+                shown = []  # the diff of each survivor (not of the unchecked or untested)
                 for line in str(results).splitlines():
-                    name = line.strip().split(":")[0]
-                    if name:
+                    name, _, status = line.strip().partition(": ")
+                    if status == "survived":
                         shown.append(str(session.run("mutmut", "show", name, silent=True)))
             tested = stats["total"] - stats.get("skipped", 0)
             killed = stats["killed"] + stats.get("timeout", 0)
