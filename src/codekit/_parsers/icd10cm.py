@@ -397,6 +397,12 @@ def parse_tabular_xml(data: bytes, name: str) -> Parsed:
         _chapter(top, parsed, name)
     if not parsed.rows:
         raise SourceFormatError("no codes found in the tabular", path=name)
+    seen: set[str] = set()
+    for r in parsed.rows:
+        if r.code in seen:
+            shown = f"{r.code[:3]}.{r.code[3:]}" if len(r.code) > 3 else r.code
+            raise SourceFormatError(f"code {shown} is listed twice in the tabular", path=name)
+        seen.add(r.code)
     return parsed
 
 
@@ -429,6 +435,10 @@ def _chapter(node: _Node, parsed: Parsed, name: str) -> None:
     if num_node is None or desc_node is None:
         raise SourceFormatError("chapter without name or desc", path=name, line=node.line)
     number = num_node.text.strip()
+    if not number.isdigit():
+        raise SourceFormatError(
+            f"chapter number {number[:60]!r} is not a number", path=name, line=num_node.line
+        )
     desc = " ".join(desc_node.text.split())
     m = re.search(r"\(([A-Z0-9]{3})-([A-Z0-9]{3})\)\s*$", desc)
     ch_index = len(parsed.chapters)
