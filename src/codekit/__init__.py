@@ -23,6 +23,7 @@ _SUBMODULES = {
     "cpt",
     "errors",
     "findings",
+    "frames",
     "fuzzy",
     "gems",
     "hcpcs",

@@ -52,7 +52,7 @@ def _rolled(lookup: Lookup, level: str | int) -> tuple[list[Any], pa.DataType]:
     out: list[str | None] = []
     for a in answers:
         if a is None or a.code is None or a.edition is None or a.description is None:
-            out.append(None if a is None else a.code)
+            out.append(None)
             continue
         key = (a.edition, a.code)
         if key not in memo:
@@ -90,7 +90,8 @@ def rollup(
     in characters without the dot: the most specific of the code and its ancestors
     that is at most that long (``4`` rolls ``E11.65`` up to ``E11.6`` and leaves
     ``I10`` as it is). The new column is ``name``, by default ``{column}_{level}``
-    (``dx_len4`` for a length). Codes not in the edition used roll up to null.
+    (``dx_len4`` for a length). Codes not in the edition used roll up to null
+    (``"code"`` gives every well-formed code, as :func:`annotate` does).
 
     >>> import polars as pl
     >>> from codekit import frames
@@ -139,7 +140,9 @@ def usage(
     ``description`` (from the newest edition it was used in), ``count`` (rows) and
     ``share`` (of all rows with a code). Rows whose code is not in the edition used
     (unknown, inactive, malformed) are counted in one row with a null value, so
-    the shares add up to 1; null codes are not counted. ``top`` keeps the first
+    the shares add up to 1 (by ``"code"``, each well-formed code is listed, with a
+    null description when the edition does not have it; only malformed codes are
+    pooled); null codes are not counted. ``top`` keeps the first
     rows only.
 
     >>> import pandas as pd
