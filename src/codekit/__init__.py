@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {
     "claim_frequency",
+    "claims",
     "catalog",
     "codeset",
     "cpt",
@@ -33,27 +34,71 @@ _SUBMODULES = {
     "icd10pcs",
     "modifiers",
     "pos",
+    "serialization",
     "status",
 }
 
 if TYPE_CHECKING:
     from typing import Any
 
+    from . import claims as claims
     from . import codeset as codeset
     from . import errors as errors
     from . import icd10cm as icd10cm
     from .catalog import identify as identify
     from .catalog import systems as systems
+    from .claims import Address as Address
+    from .claims import Claim as Claim
+    from .claims import Encounter as Encounter
+    from .claims import FeeSchedule as FeeSchedule
+    from .claims import MappingResult as MappingResult
+    from .claims import Patient as Patient
+    from .claims import Payer as Payer
+    from .claims import Procedure as Procedure
+    from .claims import Provider as Provider
+    from .claims import ServiceLine as ServiceLine
+    from .claims import Subscriber as Subscriber
+    from .claims import encounter_to_claims as encounter_to_claims
     from .fuzzy import Hit as Hit
     from .fuzzy import search as search
 
-__all__ = ["Hit", "__version__", "identify", "search", "systems", *sorted(_SUBMODULES)]
+# the claim models, exported at the top level (codekit.Claim, codekit.Encounter, ...)
+_CLAIM_NAMES = (
+    "Address",
+    "Claim",
+    "Encounter",
+    "FeeSchedule",
+    "MappingResult",
+    "Patient",
+    "Payer",
+    "Procedure",
+    "Provider",
+    "ServiceLine",
+    "Subscriber",
+    "encounter_to_claims",
+)
+
+__all__ = [
+    "Hit",
+    "__version__",
+    "identify",
+    "search",
+    "systems",
+    *_CLAIM_NAMES,
+    *sorted(_SUBMODULES),
+]
 
 
 # functions exported at the top level, imported on first use (import codekit stays cheap).
 # search() lives in codekit.fuzzy: a submodule named "search" would replace the function
 # as soon as it was imported.
-_FUNCTIONS = {"systems": "catalog", "identify": "catalog", "search": "fuzzy", "Hit": "fuzzy"}
+_FUNCTIONS = {
+    "systems": "catalog",
+    "identify": "catalog",
+    "search": "fuzzy",
+    "Hit": "fuzzy",
+    **dict.fromkeys(_CLAIM_NAMES, "claims"),
+}
 
 
 def __getattr__(name: str) -> Any:

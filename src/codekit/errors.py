@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ClaimInvalid",
+    "ClaimNotWritable",
     "CodeInactive",
     "CodeNotBillable",
     "CodeNotFound",
@@ -34,7 +35,10 @@ __all__ = [
     "EditionNotFound",
     "EditionWarning",
     "InvalidCodeFormat",
+    "InvalidField",
     "SourceFormatError",
+    "StructureError",
+    "X12SyntaxError",
 ]
 
 
@@ -163,6 +167,60 @@ class ClaimInvalid(CodekitError, ValueError):
     def __init__(self, message: str, *, report: Report) -> None:
         super().__init__(message)
         self.report = report
+
+
+class InvalidField(CodekitError, ValueError):
+    """A claim model was given a value its field cannot hold (a wrong type, a
+    modifier that is not 2 characters, a float for money).
+
+    ``model`` is the class name, ``field`` the field (with an index for an item of a
+    list: ``"modifiers[1]"``), ``value`` what was given.
+
+    >>> from codekit.claims import ServiceLine
+    >>> try:
+    ...     ServiceLine(code="99213", modifiers=["25", "X"])
+    ... except ValueError as exc:
+    ...     print(exc.model, exc.field, "|", exc)
+    ServiceLine modifiers[1] | ServiceLine.modifiers[1]: a modifier is 2 characters, got 'X'
+    """
+
+    def __init__(self, message: str, *, field: str, value: object = None, model: str = "") -> None:
+        super().__init__(f"{model}.{field}: {message}" if model else f"{field}: {message}")
+        self.model = model
+        self.field = field
+        self.value = value
+        self.problem = message
+
+
+class StructureError(CodekitError, ValueError):
+    """Data (parsed JSON) that does not make a claim model: every problem, each
+    with its path (``"lines[2].units: not a number"``), in ``problems``."""
+
+    def __init__(self, message: str, *, model: str, problems: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.model = model
+        self.problems = problems
+
+
+class ClaimNotWritable(CodekitError, ValueError):
+    """A claim lacks data the file format needs (the billing provider's address, a
+    line's charge) or holds what it cannot carry (a 13th diagnosis). ``problems``
+    lists every one as ``"claims[0].billing_provider.address: required"``."""
+
+    def __init__(self, message: str, *, problems: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class X12SyntaxError(CodekitError, ValueError):
+    """An X12 file that cannot be read: ``position`` is the 1-based number of the
+    segment in the file (0 for the interchange header itself), ``segment`` its id."""
+
+    def __init__(self, message: str, *, position: int, segment: str = "") -> None:
+        where = f"segment {position}" + (f" ({segment})" if segment else "")
+        super().__init__(f"{where}: {message}")
+        self.position = position
+        self.segment = segment
 
 
 class EditionWarning(UserWarning):
