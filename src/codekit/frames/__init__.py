@@ -27,19 +27,25 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     ) from exc
 
 from ._annotate import ANNOTATION_COLUMNS, CacheInfo, annotate, cache_info, clear_cache
+from ._claims import FINDING_COLUMNS, check_claims, claim_columns, line_columns, to_claims
 from ._common import FrameError
 from ._crosswalk import crosswalk
 from ._usage import edition_changes, rollup, usage
 
 __all__ = [
     "ANNOTATION_COLUMNS",
+    "FINDING_COLUMNS",
     "CacheInfo",
     "FrameError",
     "annotate",
     "cache_info",
+    "check_claims",
+    "claim_columns",
     "clear_cache",
     "crosswalk",
     "edition_changes",
+    "line_columns",
     "rollup",
+    "to_claims",
     "usage",
 ]

@@ -1,0 +1,456 @@
+"""Claims held as tables (claims, diagnoses, lines, as a practice-management database
+exports them) -> :class:`~codekit.claims.Claim` objects -> a findings frame.
+
+Column names are the JSON keys of the claim models, nested parts flattened with
+``_`` (``patient_last_name``, ``billing_provider_address_postal_code``; a key that
+already starts with its part's name keeps it: ``payer_id``). See
+:func:`claim_columns` and :func:`line_columns`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import math
+import typing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+import attrs
+import pyarrow as pa
+
+from ..findings import Finding, Report, Severity
+from ._common import FrameError, _short, from_arrow_like, require_columns, to_frame
+
+__all__ = ["FINDING_COLUMNS", "check_claims", "claim_columns", "line_columns", "to_claims"]
+
+FINDING_COLUMNS = ("rule", "severity", "path", "value", "message", "editions")
+"""The columns of a findings frame after the claim key, in order."""
+
+BUILD_RULE = "FRAME-INVALID-FIELD"
+"""The rule id of a finding about a table value that cannot go into a claim (a
+number in a text field, a charge that is not a number): the claim could not be
+built, so no other rule ran on it."""
+
+_SPLIT = str.maketrans({";": ",", " ": ","})
+
+
+# ------------------------------------------------------------------------------------
+# the flat column names
+def _models() -> tuple[type, ...]:
+    from ..claims import model
+
+    return (model.Address, model.Patient, model.Subscriber, model.Payer, model.Provider)
+
+
+def _flat(cls: type, prefix: str, out: dict[str, tuple[str, ...]], path: tuple[str, ...]) -> None:
+    hints = typing.get_type_hints(cls)
+    models = _models()
+    for a in attrs.fields(cls):
+        if a.name in ("diagnoses", "lines", "procedures"):
+            continue
+        args = typing.get_args(hints[a.name])
+        nested = next((t for t in (hints[a.name], *args) if t in models), None)
+        name = a.name if not prefix or a.name.startswith(prefix + "_") else f"{prefix}_{a.name}"
+        if nested is not None:
+            _flat(nested, name, out, (*path, a.name))
+        else:
+            out[name] = (*path, a.name)
+
+
+def claim_columns() -> dict[str, tuple[str, ...]]:
+    """The column names a claims table may have, each with its path in the claim.
+
+    >>> cols = claim_columns()
+    >>> cols["patient_last_name"], cols["payer_id"], cols["billing_provider_address_postal_code"]
+    (('patient', 'last_name'), ('payer', 'payer_id'), ('billing_provider', 'address', 'postal_code'))
+    """
+    from ..claims import Claim
+
+    out: dict[str, tuple[str, ...]] = {}
+    _flat(Claim, "", out, ())
+    return out
+
+
+def line_columns() -> dict[str, tuple[str, ...]]:
+    """The column names a lines table may have (besides ``modifier_1`` ...
+    ``modifier_4`` and ``diagnosis_pointer_1`` ... ``diagnosis_pointer_4``, which may
+    stand for the list columns ``modifiers`` and ``diagnosis_pointers``).
+
+    >>> cols = line_columns()
+    >>> cols["code"], cols["diagnosis_pointers"], cols["rendering_provider_npi"]
+    (('code',), ('diagnosis_pointers',), ('rendering_provider', 'npi'))
+    """
+    from ..claims import ServiceLine
+
+    out: dict[str, tuple[str, ...]] = {}
+    _flat(ServiceLine, "", out, ())
+    return out
+
+
+# ------------------------------------------------------------------------------------
+# values from a table to what the claim models accept
+_DECIMAL_FIELDS = frozenset({"units", "charge", "ndc_quantity"})
+_DATE_FIELDS = frozenset({"birth_date", "service_date", "service_date_to"})
+
+
+def _value(name: str, v: Any) -> Any:
+    """A table value as the model wants it; anything it cannot take passes unchanged,
+    so that the model reports it with its path."""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return None
+        if name in _DECIMAL_FIELDS:
+            return decimal.Decimal(repr(v))  # the shortest repr: 165.0, not 164.99999...
+        if name == "diagnosis_pointers" and v.is_integer():
+            return int(v)
+        return v
+    if isinstance(v, decimal.Decimal):
+        return v
+    if isinstance(v, datetime.datetime) and name in _DATE_FIELDS:
+        return v.date()
+    if isinstance(v, datetime.date) and name not in _DATE_FIELDS:
+        return v.isoformat()
+    if isinstance(v, int) and not isinstance(v, bool) and name in _DECIMAL_FIELDS:
+        return str(v)
+    if isinstance(v, int) and not isinstance(v, bool) and name not in (
+        "diagnosis_pointers", "signature_on_file"
+    ):
+        return str(v)  # an id or code read as a number by the database driver
+    return v
+
+
+def _listed(name: str, v: Any) -> Any:
+    """``modifiers``/``diagnosis_pointers`` from a list, or a string such as
+    ``"25,59"`` / ``"1 2"``."""
+    if v is None:
+        return []
+    if isinstance(v, str):
+        parts = [p for p in v.translate(_SPLIT).split(",") if p]
+        if name == "diagnosis_pointers":
+            return [int(p) if p.isdigit() else p for p in parts]
+        return parts
+    if isinstance(v, (list, tuple)):
+        return [_value(name, x) for x in v if x is not None]
+    return [_value(name, v)]
+
+
+def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for part in path[:-1]:
+        data = data.setdefault(part, {})
+    data[path[-1]] = value
+
+
+def _rows(frame: Any, what: str, key: str) -> tuple[Any, pa.Table]:
+    df = to_frame(frame, what=what)
+    require_columns(df, key)
+    return df, df.to_arrow()
+
+
+def _by_key(rows: list[dict[str, Any]], key: str, order: str | None) -> dict[Any, list[dict[str, Any]]]:
+    grouped: dict[Any, list[dict[str, Any]]] = {}
+    for r in rows:
+        grouped.setdefault(r[key], []).append(r)
+    if order is not None:
+        for items in grouped.values():
+            items.sort(key=lambda r: (r[order] is None, r[order] if r[order] is not None else 0))
+    return grouped
+
+
+def _claim_data(
+    header: dict[str, Any],
+    dx_rows: list[dict[str, Any]],
+    line_rows: list[dict[str, Any]],
+    ccols: dict[str, tuple[str, ...]],
+    lcols: dict[str, tuple[str, ...]],
+    dx_column: str,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, path in ccols.items():
+        v = header.get(name)
+        if v is None:
+            continue
+        v = _value(path[-1], v)
+        if v is not None:
+            _put(data, path, v)
+    data["diagnoses"] = [_value("diagnoses", r[dx_column]) for r in dx_rows if r[dx_column] is not None]
+    lines = []
+    for r in line_rows:
+        line: dict[str, Any] = {}
+        for name, path in lcols.items():
+            v = r.get(name)
+            if name in ("modifiers", "diagnosis_pointers"):
+                singles = [r.get(f"{name[:-1]}_{i}") for i in range(1, 5)]
+                if v is None and any(s is not None for s in singles):
+                    v = [s for s in singles if s is not None]
+                if v is not None:
+                    line[name] = _listed(name, v)
+                continue
+            if v is None:
+                continue
+            v = _value(path[-1], v)
+            if v is not None:
+                _put(line, path, v)
+        lines.append(line)
+    data["lines"] = lines
+    return data
+
+
+class _Built(typing.NamedTuple):
+    key: Any
+    claim: Any  # Claim, or None when the tables' values could not make one
+    findings: tuple[Finding, ...]
+
+
+def _build(
+    claims: Any,
+    diagnoses: Any,
+    lines: Any,
+    key: str,
+) -> tuple[Any, pa.DataType, Iterator[_Built], int]:
+    """The claims of the three tables, in the claims table's order."""
+    from ..errors import StructureError
+    from ..serialization import structure
+
+    df, header_table = _rows(claims, "claims", key)
+    key_type = header_table.schema.field(key).type
+    header_rows = header_table.to_pylist()
+    dx_rows: list[dict[str, Any]] = []
+    dx_column = "code"
+    if diagnoses is not None:
+        ddf, dx_table = _rows(diagnoses, "diagnoses", key)
+        dx_rows = dx_table.to_pylist()
+        dx_column = next((c for c in ("code", "diagnosis", "diagnosis_code") if c in ddf.columns), "")
+        if not dx_column:
+            raise FrameError(
+                "the diagnoses table needs a column 'code' (or 'diagnosis') with the codes",
+                column="code",
+            )
+        dx_order = "sequence" if "sequence" in ddf.columns else None
+    line_rows: list[dict[str, Any]] = []
+    if lines is not None:
+        ldf, line_table = _rows(lines, "lines", key)
+        line_rows = line_table.to_pylist()
+        require_columns(ldf, "code")
+        line_order = "line_number" if "line_number" in ldf.columns else None
+    dx_by = _by_key(dx_rows, key, dx_order if diagnoses is not None else None)
+    lines_by = _by_key(line_rows, key, line_order if lines is not None else None)
+    seen = set()
+    for r in header_rows:
+        if r[key] is None:
+            raise FrameError(f"the claims table has a null {key!r}: every claim needs a key", column=key)
+        if r[key] in seen:
+            raise FrameError(f"the claims table has {key} {_short(r[key])} twice", column=key)
+        seen.add(r[key])
+    for name, rows in (("diagnoses", dx_by), ("lines", lines_by)):
+        orphans = [k for k in rows if k not in seen]
+        if orphans:
+            raise FrameError(
+                f"the {name} table has rows for {key} {_short(orphans[0])}, which the claims "
+                f"table does not have ({len(orphans)} such key(s))",
+                column=key,
+            )
+    ccols = claim_columns()
+    lcols = line_columns()
+
+    def items() -> Iterator[_Built]:
+        for header in header_rows:
+            k = header[key]
+            data = _claim_data(header, dx_by.get(k, []), lines_by.get(k, []), ccols, lcols, dx_column)
+            try:
+                yield _Built(k, structure(data, _claim_class()), ())
+            except StructureError as exc:
+                yield _Built(k, None, tuple(_build_finding(p) for p in exc.problems))
+
+    return df, key_type, items(), len(header_rows)
+
+
+def _claim_class() -> type:
+    from ..claims import Claim
+
+    return Claim
+
+
+def _build_finding(problem: str) -> Finding:
+    path, _, message = problem.partition(": ")
+    return Finding(BUILD_RULE, Severity.ERROR, f"{path}: {message}" if message else path,
+                   path=path if message else "")
+
+
+def to_claims(claims: Any, diagnoses: Any = None, lines: Any = None, *, key: str = "claim_id") -> dict[Any, Any]:
+    """Build :class:`~codekit.claims.Claim` objects from the three tables, keyed by
+    the claim key.
+
+    ``claims`` has one row per claim (its key column and any of
+    :func:`claim_columns`); ``diagnoses`` one row per diagnosis (the key, ``code``,
+    and ``sequence`` to order them, else table order); ``lines`` one row per
+    service line (the key, any of :func:`line_columns`, ``line_number`` to order
+    them). Modifiers and pointers may be list columns, strings (``"25,59"``) or
+    ``modifier_1`` ... columns. Frames of any kind (pandas, polars, pyarrow). A value
+    that cannot go into a claim raises :class:`~codekit.errors.StructureError`
+    naming the claim and every problem (:func:`check_claims` reports them as
+    findings instead).
+
+    >>> import pandas as pd
+    >>> claims = pd.DataFrame({"claim_id": [1], "payer_id": ["04412"], "place_of_service": ["11"]})
+    >>> dx = pd.DataFrame({"claim_id": [1, 1], "sequence": [2, 1], "code": ["I10", "E11.9"]})
+    >>> lines = pd.DataFrame({"claim_id": [1], "code": ["99213"], "charge": [95.0],
+    ...                       "modifiers": ["25"], "diagnosis_pointers": ["1,2"],
+    ...                       "service_date": [pd.Timestamp("2026-01-15")]})
+    >>> claim = to_claims(claims, dx, lines)[1]
+    >>> claim.diagnoses, claim.payer.payer_id, claim.lines[0].charge, claim.lines[0].diagnosis_pointers
+    (('E11.9', 'I10'), '04412', Decimal('95.0'), (1, 2))
+    """
+    from ..errors import StructureError
+
+    _, _, items, _ = _build(claims, diagnoses, lines, key)
+    out: dict[Any, Any] = {}
+    for b in items:
+        if b.claim is None:
+            problems = tuple(f.message for f in b.findings)
+            raise StructureError(
+                f"claim {key}={_short(b.key)} cannot be built from the tables:\n  "
+                + "\n  ".join(problems),
+                model="Claim",
+                problems=problems,
+            )
+        out[b.key] = b.claim
+    return out
+
+
+# ------------------------------------------------------------------------------------
+# batch validation
+def _default_validator() -> Callable[..., Iterable[Report]]:
+    import codekit
+
+    check = getattr(codekit, "check_claims", None)
+    if check is None:
+        raise FrameError(
+            "codekit.check_claims (the claim validator) is not part of this build; pass "
+            "validator= a callable that takes a list of claims and returns their Reports"
+        )
+    return check  # type: ignore[no-any-return]
+
+
+def _progress_bar(total: int, progress: bool | None) -> Any:
+    if progress is False or (progress is None and total < 2000):
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="claim", desc="checking claims")
+
+
+def _json_value(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def check_claims(
+    claims: Any,
+    diagnoses: Any = None,
+    lines: Any = None,
+    *,
+    key: str = "claim_id",
+    submitted_on: datetime.date | None = None,
+    rules: Sequence[Any] | None = None,
+    disable: Iterable[str] = (),
+    severity_overrides: dict[str, Any] | None = None,
+    validator: Callable[..., Iterable[Report]] | None = None,
+    progress: bool | None = None,
+    batch_size: int = 1000,
+) -> Any:
+    """Validate claims held as tables; one row per finding, joinable back on ``key``.
+
+    The tables are read as :func:`to_claims` describes; each claim is checked by
+    :func:`codekit.check_claims` (or ``validator``: any callable that takes a list
+    of claims and keyword options and returns one
+    :class:`~codekit.findings.Report` per claim, in order), with ``submitted_on``,
+    ``rules``, ``disable`` and ``severity_overrides`` passed on when given. A claim
+    whose table values cannot make a claim at all gets
+    ``FRAME-INVALID-FIELD`` findings (one per problem) and no other rule.
+
+    Returns a frame of the claims table's kind with the columns ``key``, ``rule``,
+    ``severity`` (``"info"``, ``"warning"``, ``"error"``), ``path``, ``value`` (as
+    text; JSON for non-text values), ``message`` and ``editions`` (comma-separated).
+    A progress bar (tqdm; a notebook widget where available) shows on batches of
+    2,000 claims or more; ``progress=False`` turns it off, ``True`` on.
+
+    >>> import pandas as pd
+    >>> from codekit import icd10cm
+    >>> from codekit.findings import Finding, Report
+    >>> def dx_only(batch, **options):  # a validator of one rule, for the example
+    ...     return [Report([Finding("ICD10CM-CHECK", "error", icd10cm.check(d).message,
+    ...                             path=f"diagnoses[{i}]", value=d)
+    ...                     for i, d in enumerate(c.diagnoses) if not icd10cm.is_valid(d)])
+    ...             for c in batch]
+    >>> claims = pd.DataFrame({"claim_id": ["A", "B"]})
+    >>> dx = pd.DataFrame({"claim_id": ["A", "B", "B"], "code": ["E11.9", "I10", "E11"]})
+    >>> found = check_claims(claims, dx, validator=dx_only)
+    >>> found[["claim_id", "rule", "severity", "path", "value"]]
+      claim_id           rule severity          path value
+    0        B  ICD10CM-CHECK    error  diagnoses[1]   E11
+    """
+    if batch_size < 1:
+        raise FrameError(f"batch_size must be at least 1, not {batch_size!r}")
+    check = validator or _default_validator()
+    options: dict[str, Any] = {}
+    if submitted_on is not None:
+        options["submitted_on"] = submitted_on
+    if rules is not None:
+        options["rules"] = rules
+    if disable:
+        options["disable"] = tuple(disable)
+    if severity_overrides is not None:
+        options["severity_overrides"] = severity_overrides
+    df, key_type, items, total = _build(claims, diagnoses, lines, key)
+    bar = _progress_bar(total, progress)
+    out: list[tuple[Any, Finding]] = []
+    batch: list[Any] = []
+    keys: list[Any] = []
+
+    def run() -> None:
+        reports = list(check(batch, **options))
+        if len(reports) != len(batch):
+            raise FrameError(
+                f"the validator returned {len(reports)} reports for {len(batch)} claims"
+            )
+        for k, report in zip(keys, reports, strict=True):
+            out.extend((k, f) for f in report.findings)
+        if bar is not None:
+            bar.update(len(batch))
+        batch.clear()
+        keys.clear()
+
+    try:
+        for b in items:
+            if b.claim is None:
+                out.extend((b.key, f) for f in b.findings)
+                if bar is not None:
+                    bar.update(1)
+                continue
+            batch.append(b.claim)
+            keys.append(b.key)
+            if len(batch) >= batch_size:
+                run()
+        if batch:
+            run()
+    finally:
+        if bar is not None:
+            bar.close()
+    return from_arrow_like(df, findings_table(key, key_type, out))
+
+
+def findings_table(key: str, key_type: pa.DataType, found: list[tuple[Any, Finding]]) -> pa.Table:
+    """(claim key, finding) pairs as the findings table."""
+    cols = {
+        key: pa.array([k for k, _ in found], key_type),
+        "rule": pa.array([f.rule for _, f in found], pa.string()),
+        "severity": pa.array([str(f.severity) for _, f in found], pa.string()),
+        "path": pa.array([f.path for _, f in found], pa.string()),
+        "value": pa.array([_json_value(f.to_dict()["value"]) for _, f in found], pa.string()),
+        "message": pa.array([f.message for _, f in found], pa.string()),
+        "editions": pa.array([",".join(f.editions) for _, f in found], pa.string()),
+    }
+    return pa.table(cols)
