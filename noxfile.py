@@ -42,7 +42,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typing(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".[frames]", "mypy>=1.10")
+    session.install("-e", ".[frames,dask,plots]", *FRAME_DEPS, "mypy>=1.10")
     session.run("mypy", "--strict", "src/codekit")
 
 

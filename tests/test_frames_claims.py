@@ -127,7 +127,7 @@ def test_to_claims_accepts_database_shapes() -> None:
     lines = pl.DataFrame({
         "claim_id": [7, 7, 8], "line_number": [2, 1, 1], "code": ["36415", "99214", "99213"],
         "modifier_1": ["25", None, None], "modifier_2": ["59", None, None],
-        "diagnosis_pointers": ["1 2", "1", "1"], "units": [1.0, 1.0, 2.0],
+        "diagnosis_pointers": ["[1, 2]", "{1}", "1"], "units": [1.0, 1.0, 2.0],
         "charge": [12.0, 165.5, 110.0],
         "service_date": [datetime.date(2026, 1, 5)] * 3,
     })

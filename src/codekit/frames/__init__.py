@@ -26,7 +26,14 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "missing): pip install 'codekit[frames]'"
     ) from exc
 
-from ._annotate import ANNOTATION_COLUMNS, CacheInfo, annotate, cache_info, clear_cache
+from ._annotate import (
+    ANNOTATION_COLUMNS,
+    CacheInfo,
+    annotate,
+    cache_info,
+    clear_cache,
+    preload,
+)
 from ._claims import FINDING_COLUMNS, check_claims, claim_columns, line_columns, to_claims
 from ._common import FrameError
 from ._crosswalk import crosswalk
@@ -45,7 +52,20 @@ __all__ = [
     "crosswalk",
     "edition_changes",
     "line_columns",
+    "preload",
     "rollup",
     "to_claims",
     "usage",
 ]
+
+_SUBMODULES = ("dask", "plots", "spark", "synthetic")
+
+
+def __getattr__(name: str) -> object:
+    # codekit.frames.plots / .dask / .spark / .synthetic, imported on first use: each
+    # needs an extra of its own (matplotlib, dask, pyspark)
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import warnings
+from collections.abc import Iterable, Sequence
 from types import ModuleType
 from typing import Any, NamedTuple
 
@@ -32,7 +33,15 @@ from ._common import (
     to_frame,
 )
 
-__all__ = ["ANNOTATION_COLUMNS", "CacheInfo", "Lookup", "annotate", "cache_info", "clear_cache"]
+__all__ = [
+    "ANNOTATION_COLUMNS",
+    "CacheInfo",
+    "Lookup",
+    "annotate",
+    "cache_info",
+    "clear_cache",
+    "preload",
+]
 
 ANNOTATION_COLUMNS = (
     "code",
@@ -493,3 +502,28 @@ def annotate(
     stem = column if prefix is None else prefix
     names = [f"{stem}_{suffix}" for suffix in ANNOTATION_COLUMNS]
     return attach(df, pa.table(arrays, names=names))
+
+
+def preload(systems: Iterable[str] = ("icd10cm",), editions: Sequence[str] | None = None) -> int:
+    """Load every edition (or the named ones) of ``systems`` into this process and
+    warm the annotation cache's bookkeeping; returns how many code sets are loaded.
+
+    Call it once at start-up in any long-lived process (a web worker, a Spark
+    executor's first batch); :class:`codekit.frames.dask.Preload` calls it on
+    each Dask worker.
+
+    >>> preload(("icd10cm",), ["FY2026"])
+    1
+    """
+    loaded = 0
+    for system in systems:
+        mod = system_module(system)
+        wanted = [e.id for e in mod.editions()] if editions is None else list(editions)
+        for edition_id in wanted:
+            cs = mod.code_set(edition_id)
+            first = next(iter(cs), None)  # touches the mapped table
+            if first is not None:
+                annotate(pa.table({"c": [first.code]}), "c", system=system,
+                         as_of=cs.edition.effective)
+            loaded += 1
+    return loaded

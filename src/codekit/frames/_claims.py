@@ -33,7 +33,10 @@ BUILD_RULE = "FRAME-INVALID-FIELD"
 number in a text field, a charge that is not a number): the claim could not be
 built, so no other rule ran on it."""
 
-_SPLIT = str.maketrans({";": ",", " ": ","})
+# list separators, and the brackets and quotes of lists written out as text: JSON
+# ("[1, 2]"), PostgreSQL arrays ("{25,59}"), Python/numpy reprs ("['25' '59']")
+_SPLIT = str.maketrans({";": ",", " ": ",", "[": ",", "]": ",", "{": ",", "}": ",",
+                        "(": ",", ")": ",", "'": ",", '"': ","})
 
 
 # ------------------------------------------------------------------------------------
@@ -123,7 +126,7 @@ def _value(name: str, v: Any) -> Any:
 
 def _listed(name: str, v: Any) -> Any:
     """``modifiers``/``diagnosis_pointers`` from a list, or a string such as
-    ``"25,59"`` / ``"1 2"``."""
+    ``"25,59"``, ``"1 2"``, ``"[1, 2]"`` or ``"{25,59}"``."""
     if v is None:
         return []
     if isinstance(v, str):
