@@ -177,7 +177,12 @@ def _claim_data(
         v = _value(path[-1], v)
         if v is not None:
             _put(data, path, v)
-    data["diagnoses"] = [_value("diagnoses", r[dx_column]) for r in dx_rows if r[dx_column] is not None]
+    if dx_column == "":  # the claims table's own "diagnoses" column (a list, or "E11.9,I10")
+        data["diagnoses"] = _listed("diagnoses", header.get("diagnoses"))
+    else:
+        data["diagnoses"] = [
+            _value("diagnoses", r[dx_column]) for r in dx_rows if r[dx_column] is not None
+        ]
     lines = []
     for r in line_rows:
         line: dict[str, Any] = {}
@@ -220,7 +225,7 @@ def _build(
     key_type = header_table.schema.field(key).type
     header_rows = header_table.to_pylist()
     dx_rows: list[dict[str, Any]] = []
-    dx_column = "code"
+    dx_column = "" if "diagnoses" in df.columns else "code"
     if diagnoses is not None:
         ddf, dx_table = _rows(diagnoses, "diagnoses", key)
         dx_rows = dx_table.to_pylist()
@@ -289,8 +294,9 @@ def to_claims(claims: Any, diagnoses: Any = None, lines: Any = None, *, key: str
     :func:`claim_columns`); ``diagnoses`` one row per diagnosis (the key, ``code``,
     and ``sequence`` to order them, else table order); ``lines`` one row per
     service line (the key, any of :func:`line_columns`, ``line_number`` to order
-    them). Modifiers and pointers may be list columns, strings (``"25,59"``) or
-    ``modifier_1`` ... columns. Frames of any kind (pandas, polars, pyarrow). A value
+    them). Without a diagnoses table, a ``diagnoses`` column of the claims table
+    (a list, or text such as ``"E11.9,I10"``) gives them. Modifiers and pointers may
+    be list columns, strings (``"25,59"``, ``"[1, 2]"``) or ``modifier_1`` ... columns. Frames of any kind (pandas, polars, pyarrow). A value
     that cannot go into a claim raises :class:`~codekit.errors.StructureError`
     naming the claim and every problem (:func:`check_claims` reports them as
     findings instead).
