@@ -204,8 +204,9 @@ def test_unlinked_diagnoses_go_where_there_is_room_or_get_a_finding() -> None:
     procs = [Procedure(code="99213", linked_diagnoses=DX20[4 * k:4 * k + 4], charge="1")
              for k in range(3)]
     r = encounter_to_claims(_enc(DX20[:13], procs))
-    assert len(r.claims) == 1 and _rules(r) == [
-        ("MAP-DIAGNOSIS-NOT-BILLED", "diagnoses[12]"), ("MAP-SPLIT", "")]
+    # every line fits one claim: no split, but the 13th diagnosis has no room
+    assert len(r.claims) == 1 and _rules(r) == [("MAP-DIAGNOSIS-NOT-BILLED", "diagnoses[12]")]
+    assert r.claims[0].patient_control_number == "PCN1" and len(r.claims[0].diagnoses) == 12
     # ... unless a claim has room
     procs.append(Procedure(code="99214", linked_diagnoses=["L40.0"], charge="1"))
     r = encounter_to_claims(_enc([*DX20[:13], "L40.0"], procs))

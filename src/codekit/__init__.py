@@ -23,6 +23,7 @@ _SUBMODULES = {
     "codeset",
     "cpt",
     "errors",
+    "fhir",
     "findings",
     "frames",
     "fuzzy",
@@ -36,6 +37,7 @@ _SUBMODULES = {
     "pos",
     "serialization",
     "status",
+    "x12",
 }
 
 if TYPE_CHECKING:

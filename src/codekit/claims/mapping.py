@@ -298,6 +298,8 @@ def _split(links: list[tuple[int, ...]], dx: list[str], dx_at: list[int],
             add(_finding("MAP-DIAGNOSIS-NOT-BILLED",
                          f"{dx[d - 1]!r} is linked by no procedure and no claim has room for "
                          "it", f"diagnoses[{dx_at[d - 1]}]", dx[d - 1]))
+    if len(groups) == 1:  # every line fits one claim: no split, maybe diagnoses not billed
+        return [(lines, sorted(dxs)) for lines, dxs in groups]
     why = []
     if n_dx > MAX_DIAGNOSES:
         why.append(f"{n_dx} diagnoses (at most {MAX_DIAGNOSES} a claim)")
