@@ -12,6 +12,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import codekit
 from codekit import icd10cm, serialization
@@ -243,3 +245,33 @@ def test_write_parquet(tmp_path) -> None:  # type: ignore[no-untyped-def]
         assert all(a[1] < b[0] for a, b in itertools.pairwise(ranges))
     assert synthetic.main([str(tmp_path / "cli"), "--claims", "50", "--partitions", "2"]) == 0
     assert len(list((tmp_path / "cli" / "lines").glob("*.parquet"))) == 2
+
+
+_JUNK = st.one_of(
+    st.none(), st.text(max_size=12), st.integers(-10**12, 10**12),
+    st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+    st.dates(), st.lists(st.one_of(st.integers(-5, 20), st.text(max_size=3)), max_size=5),
+)
+
+
+@settings(max_examples=60)
+@given(st.lists(st.fixed_dictionaries({
+    "code": _JUNK, "units": _JUNK, "charge": _JUNK, "modifiers": _JUNK,
+    "diagnosis_pointers": _JUNK, "service_date": _JUNK,
+}), min_size=1, max_size=6), st.lists(_JUNK, max_size=5))
+def test_check_claims_is_total_on_junk_tables(lines: list, dx: list) -> None:
+    """Whatever the lines and diagnoses hold, each claim gets findings (built or not),
+    never an exception: the values are held as Python objects, as a pandas frame of
+    object columns holds what a careless export gives."""
+    claims = pd.DataFrame({"claim_id": ["A", "B"]})
+    line_frame = pd.DataFrame([{"claim_id": "A" if i % 2 else "B", **r} for i, r in enumerate(lines)])
+    dx_frame = pd.DataFrame({"claim_id": ["A"] * len(dx), "code": pd.Series(dx, dtype=object)})
+    try:
+        found = check_claims(claims, dx_frame, line_frame, validator=reference_validator)
+    except FrameError as exc:
+        # a column whose values Arrow cannot hold together is named, not a traceback
+        assert exc.column in {"code", "units", "charge", "modifiers", "diagnosis_pointers",
+                              "service_date"}, exc
+        return
+    assert set(found["claim_id"]) <= {"A", "B"}
+    assert found["rule"].notna().all() and found["message"].notna().all()

@@ -101,6 +101,11 @@ _DATE_FIELDS = frozenset({"birth_date", "service_date", "service_date_to"})
 def _value(name: str, v: Any) -> Any:
     """A table value as the model wants it; anything it cannot take passes unchanged,
     so that the model reports it with its path."""
+    try:
+        if v != v:  # NaN, NaT
+            return None
+    except (TypeError, ValueError):  # arrays and other values without a plain !=
+        pass
     if isinstance(v, float):
         if math.isnan(v):
             return None
@@ -145,10 +150,32 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     data[path[-1]] = value
 
 
-def _rows(frame: Any, what: str, key: str) -> tuple[Any, pa.Table]:
+class _Rows(typing.NamedTuple):
+    df: Any  # the narwhals frame
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    key_type: pa.DataType
+
+
+def _rows(frame: Any, what: str, key: str) -> _Rows:
+    """The rows of a table as dicts. A column that mixes kinds of values (an object
+    column of a careless export) is read value by value, so that the claim models
+    report each bad value as a finding instead of the whole table failing."""
     df = to_frame(frame, what=what)
     require_columns(df, key)
-    return df, df.to_arrow()
+    try:
+        table = df.to_arrow()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        values = {c: df[c].to_list() for c in df.columns}
+        rows = [dict(zip(values, r, strict=True)) for r in zip(*values.values(), strict=True)]
+        try:
+            key_type = pa.array(values[key]).type
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            raise FrameError(
+                f"the {what} table's {key!r} column mixes kinds of values", column=key
+            ) from None
+        return _Rows(df, list(df.columns), rows, key_type)
+    return _Rows(df, table.column_names, table.to_pylist(), table.schema.field(key).type)
 
 
 def _by_key(rows: list[dict[str, Any]], key: str, order: str | None) -> dict[Any, list[dict[str, Any]]]:
@@ -271,14 +298,11 @@ def _build(
     from ..errors import StructureError
     from ..serialization import structure
 
-    df, header_table = _rows(claims, "claims", key)
-    key_type = header_table.schema.field(key).type
-    header_rows = header_table.to_pylist()
+    df, header_names, header_rows, key_type = _rows(claims, "claims", key)
     dx_rows: list[dict[str, Any]] = []
     dx_column = "" if "diagnoses" in df.columns else "code"
     if diagnoses is not None:
-        ddf, dx_table = _rows(diagnoses, "diagnoses", key)
-        dx_rows = dx_table.to_pylist()
+        ddf, _, dx_rows, _ = _rows(diagnoses, "diagnoses", key)
         dx_column = next((c for c in ("code", "diagnosis", "diagnosis_code") if c in ddf.columns), "")
         if not dx_column:
             raise FrameError(
@@ -288,8 +312,7 @@ def _build(
         dx_order = "sequence" if "sequence" in ddf.columns else None
     line_rows: list[dict[str, Any]] = []
     if lines is not None:
-        ldf, line_table = _rows(lines, "lines", key)
-        line_rows = line_table.to_pylist()
+        ldf, line_names, line_rows, _ = _rows(lines, "lines", key)
         require_columns(ldf, "code")
         line_order = "line_number" if "line_number" in ldf.columns else None
     dx_by = _by_key(dx_rows, key, dx_order if diagnoses is not None else None)
@@ -309,8 +332,9 @@ def _build(
                 f"table does not have ({len(orphans)} such key(s))",
                 column=key,
             )
-    hcols = _present(header_table.column_names, claim_columns())
-    line_names = line_table.column_names if lines is not None else []
+    hcols = _present(header_names, claim_columns())
+    if lines is None:
+        line_names = []
     lcols = [c for c in _present(line_names, line_columns()) if c[0] not in _LISTS]
     singles = {
         name: [c for c in (f"{name[:-1]}_{i}" for i in range(1, 5)) if c in line_names]
