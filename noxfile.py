@@ -14,7 +14,8 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = False
 
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
-TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "coverage[toml]>=7"]
+# pyx12 validates every 837P the claims tests write; fhir.resources every FHIR Claim
+TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "coverage[toml]>=7", "pyx12>=4", "fhir.resources>=8"]
 # codekit.frames is tested on pandas and polars, on a local Dask cluster and, where Java
 # runs, on Spark; CODEKIT_REQUIRE_EXTRAS turns a missing extra into a failure, not a skip
 EXTRAS = ".[frames,dask,plots,spark]"

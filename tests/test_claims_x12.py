@@ -243,7 +243,8 @@ def test_missing_data_names_every_field_and_writes_nothing() -> None:
         (dict(diagnoses=[f"Z{k:02d}" for k in range(13)]), "claims[0].diagnoses: at most 12 in an 837P, got 13"),
         (dict(patient_control_number="P" * 39), "claims[0].patient_control_number: at most 38 characters in an 837P, got 39"),
         (dict(payer=Payer(name="ACME*PLAN", payer_id="A1", filing_indicator="CI")),
-         "claims[0].payer.name: contains a delimiter or control character: 'ACME*PLAN'"),
+         "claims[0].payer.name: contains a delimiter or a character X12 cannot carry (not "
+         "printable ASCII): 'ACME*PLAN'"),
         (dict(payer=Payer(name="ACME", payer_id="A1", filing_indicator="XX")),
          "claims[0].payer.filing_indicator: 'XX' is not one of the X12 code list"),
         (dict(subscriber=Subscriber(relationship="02", member_id="M1", last_name="X")),
@@ -411,3 +412,13 @@ def test_mutated_files_never_crash_or_hang(seed: int, kind: str) -> None:
     else:
         assert all(isinstance(c, Claim) for c in claims)
     assert time.perf_counter() - start < 1.0
+
+
+def test_the_tour_maps_writes_and_reads_the_bundled_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    from codekit.__main__ import _claims_tour
+
+    _claims_tour()
+    out = capsys.readouterr().out
+    assert "encounter_to_claims -> 1 claim, 0 findings; total 345.00" in out
+    assert "SV1*HC:99214:25*165.00*UN*1***2:3:4~" in out
+    assert out.rstrip().endswith("gives the claim back: True")

@@ -44,6 +44,11 @@ def main() -> None:
 
     e119 = codekit.icd10cm.get("E11.9")
     assert e119 is not None and e119.billable, e119
+
+    # claims: the bundled sample encounter -> claim -> 837P -> claim (the tour's path)
+    from codekit.__main__ import _claims_tour
+
+    _claims_tour()
     print(f"checked {checked} editions from the installed wheel at {here}")
 
 

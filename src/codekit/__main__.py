@@ -65,6 +65,39 @@ def _tour() -> None:
         print(f"  {query!r:20} -> {shown}")
 
 
+def _claims_tour() -> None:
+    """Encounter -> claim -> 837P on the bundled sample encounter (synthetic)."""
+    from importlib.resources import files
+
+    from codekit import icd10cm, serialization, x12
+    from codekit.claims import Encounter, encounter_to_claims
+
+    text = (files("codekit.claims") / "sample_encounter.json").read_text(encoding="utf-8")
+    enc = serialization.from_json(text, Encounter)
+    print(f"\nclaims: a coded encounter (synthetic), {enc.date_of_service}:")
+    for code in enc.diagnoses:
+        r = icd10cm.check(code, as_of=enc.date_of_service)
+        print(f"  diagnosis {code:7} {r.status.value:6} {r.message}")
+    for p in enc.procedures:
+        print(f"  procedure {p.code} {list(p.modifiers)} linked to {list(p.linked_diagnoses)}")
+    result = encounter_to_claims(enc, fee_schedule={"G0439": "180.00", "99214": "165.00"})
+    claim = result.claims[0]
+    print(f"encounter_to_claims -> {len(result.claims)} claim, {len(result.findings)} findings; "
+          f"total {claim.total_charge}")
+    for line in claim.lines:
+        print(f"  line {line.code} {list(line.modifiers)} pointers {list(line.diagnosis_pointers)} "
+              f"charge {line.charge}")
+    sender = x12.Party(name="MAIN STREET CLINIC", id="MSC001", phone="5125550100")
+    receiver = x12.Party(name="ACME CLEARINGHOUSE", id="ACMECH")
+    edi = x12.write_837p(result.claims, sender=sender, receiver=receiver)
+    segments = edi.splitlines()
+    start = next(i for i, seg in enumerate(segments) if seg.startswith("CLM*"))
+    print(f"x12.write_837p -> {len(segments)} segments; the claim loop:")
+    for seg in segments[start:-3]:
+        print(f"  {seg}")
+    print(f"x12.read_837p(...) gives the claim back: {x12.read_837p(edi)[0].lines == claim.lines}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m codekit", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -79,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.command is None:
         _tour()
+        _claims_tour()
         return 0
     if args.command == "check":
         mod = importlib.import_module(f"codekit.{args.system}")

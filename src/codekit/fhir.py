@@ -322,7 +322,9 @@ def claim_to_resource(claim: Claim, *, created: datetime.date | None = None) -> 
     """The claim as a validated ``fhir.resources.R4B.claim.Claim`` (needs the optional
     dependency: ``pip install codekit[fhir]``)."""
     try:
-        from fhir.resources.R4B.claim import Claim as FhirClaim
+        from fhir.resources.R4B.claim import (  # type: ignore[import-not-found,unused-ignore]
+            Claim as FhirClaim,
+        )
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
             "claim_to_resource() needs fhir.resources: pip install codekit[fhir]") from exc

@@ -21,6 +21,9 @@ from ..errors import InvalidField, X12SyntaxError
 __all__ = ["read_837p"]
 
 
+_WIDTH = 13  # segments are padded to this many elements (HI has 12 after its id)
+
+
 class _Bad(Exception):
     """A problem in the current segment (turned into X12SyntaxError with its position)."""
 
@@ -50,15 +53,15 @@ def _or_none(value: str) -> str | None:
 
 def _name(els: list[str], into: dict[str, Any], org_ok: bool = True) -> None:
     """NM102-NM107 (and NM108/NM109 when XX, the NPI) into a provider's fields."""
-    if _el(els, 2) == "2" and org_ok:
-        into["organization_name"] = _or_none(_el(els, 3))
+    if els[2] == "2" and org_ok:
+        into["organization_name"] = _or_none(els[3])
     else:
-        into["last_name"] = _or_none(_el(els, 3))
-        into["first_name"] = _or_none(_el(els, 4))
-        into["middle_name"] = _or_none(_el(els, 5))
-        into["suffix"] = _or_none(_el(els, 7))
-    if _el(els, 8) == "XX":
-        into["npi"] = _or_none(_el(els, 9))
+        into["last_name"] = _or_none(els[3])
+        into["first_name"] = _or_none(els[4])
+        into["middle_name"] = _or_none(els[5])
+        into["suffix"] = _or_none(els[7])
+    if els[8] == "XX":
+        into["npi"] = _or_none(els[9])
 
 
 def _el(els: list[str], i: int) -> str:
@@ -82,7 +85,7 @@ class _Reader:
     # -- the loops ----------------------------------------------------------------------
     def hl(self, els: list[str], pos: int) -> None:
         self.close_claim()
-        level = _el(els, 3)
+        level = els[3]
         self.skipping = False
         if level == "20":
             self.billing = {"address": None}
@@ -104,7 +107,7 @@ class _Reader:
             raise _Bad(f"HL03 {level!r} is not 20, 22 or 23 (an 837P's levels)")
 
     def nm1(self, els: list[str]) -> None:
-        entity = _el(els, 1)
+        entity = els[1]
         if self.skipping:
             return
         if entity == "85" and self.billing is not None and self.sub is None:
@@ -114,15 +117,15 @@ class _Reader:
             key = {"IL": "subscriber", "PR": "payer", "QC": "patient"}[entity]
             part = self.sub[key]
             if entity == "PR":
-                part["name"] = _or_none(_el(els, 3))
-                part["payer_id"] = _or_none(_el(els, 9))
+                part["name"] = _or_none(els[3])
+                part["payer_id"] = _or_none(els[9])
             else:
-                part["last_name"] = _or_none(_el(els, 3))
-                part["first_name"] = _or_none(_el(els, 4))
-                part["middle_name"] = _or_none(_el(els, 5))
-                part["suffix"] = _or_none(_el(els, 7))
+                part["last_name"] = _or_none(els[3])
+                part["first_name"] = _or_none(els[4])
+                part["middle_name"] = _or_none(els[5])
+                part["suffix"] = _or_none(els[7])
                 if entity == "IL":
-                    part["member_id"] = _or_none(_el(els, 9))
+                    part["member_id"] = _or_none(els[9])
             self.target = part
         elif self.claim is not None and entity in ("DN", "P3", "82", "77"):
             provider: dict[str, Any] = {}
@@ -149,17 +152,17 @@ class _Reader:
         if self.sub is None:
             raise _Bad("a claim (CLM) outside a subscriber level (HL*22)")
         self.skipping = False
-        location = _el(els, 5).split(self.comp)
+        location = els[5].split(self.comp)
         self.claim = {
             "pos": pos,
-            "total": _decimal(_el(els, 2), "CLM02"),
-            "patient_control_number": _or_none(_el(els, 1)),
+            "total": _decimal(els[2], "CLM02"),
+            "patient_control_number": _or_none(els[1]),
             "place_of_service": _or_none(_el(location, 0)),
             "frequency_code": _or_none(_el(location, 2)),
-            "signature_on_file": _el(els, 6) != "N",
-            "assignment": _or_none(_el(els, 7)),
-            "benefits_assigned": _or_none(_el(els, 8)),
-            "release_of_information": _or_none(_el(els, 9)),
+            "signature_on_file": els[6] != "N",
+            "assignment": _or_none(els[7]),
+            "benefits_assigned": _or_none(els[8]),
+            "release_of_information": _or_none(els[9]),
             "diagnoses": [],
             "lines": [],
         }
@@ -177,7 +180,7 @@ class _Reader:
         line = self.line
         if line is None:
             raise _Bad("SV1 outside a service line (LX)")
-        proc = _el(els, 1).split(self.comp)
+        proc = els[1].split(self.comp)
         if _el(proc, 0) != "HC":
             raise _Bad(f"SV101-1 {_el(proc, 0)[:10]!r}: codekit reads HC (CPT and HCPCS) lines")
         line.update(
@@ -185,11 +188,11 @@ class _Reader:
             code=_el(proc, 1),
             modifiers=[m for m in proc[2:6] if m],
             description=_or_none(_el(proc, 6)),
-            charge=_decimal(_el(els, 2), "SV102"),
-            unit_basis=_or_none(_el(els, 3)),
-            units=_decimal(_el(els, 4), "SV104"),
-            place_of_service=_or_none(_el(els, 5)),
-            diagnosis_pointers=[self.pointer(p) for p in _el(els, 7).split(self.comp) if p],
+            charge=_decimal(els[2], "SV102"),
+            unit_basis=_or_none(els[3]),
+            units=_decimal(els[4], "SV104"),
+            place_of_service=_or_none(els[5]),
+            diagnosis_pointers=[self.pointer(p) for p in els[7].split(self.comp) if p],
         )
 
     @staticmethod
@@ -201,12 +204,15 @@ class _Reader:
     def hi(self, els: list[str]) -> None:
         if self.claim is None or self.skipping:
             return
-        first = _el(els, 1).split(self.comp)[0]
+        first = els[1].split(self.comp)[0]
         if first in ("BK", "BF"):
             raise _Bad("ICD-9-CM diagnoses (HI qualifier BK): codekit's claims carry ICD-10-CM")
         if first != "ABK":
             return  # anesthesia procedures, condition codes, ...: not diagnoses
-        for i, item in enumerate(els[1:], start=1):
+        items = els[1:]
+        while items and not items[-1]:  # the padding
+            items.pop()
+        for i, item in enumerate(items, start=1):
             parts = item.split(self.comp)
             qualifier, code = _el(parts, 0), _el(parts, 1)
             if qualifier != ("ABK" if i == 1 else "ABF") or not code:
@@ -222,9 +228,9 @@ class _Reader:
                 return
             if self.sub is None:
                 raise _Bad("SBR outside a subscriber level (HL*22)")
-            self.sub.update(self=_el(els, 2) == "18", responsibility=_or_none(_el(els, 1)),
-                            group_number=_or_none(_el(els, 3)), group_name=_or_none(_el(els, 4)),
-                            filing_indicator=_or_none(_el(els, 9)))
+            self.sub.update(self=els[2] == "18", responsibility=_or_none(els[1]),
+                            group_number=_or_none(els[3]), group_name=_or_none(els[4]),
+                            filing_indicator=_or_none(els[9]))
             return
         if self.skipping:
             return
@@ -233,26 +239,26 @@ class _Reader:
             return
         target = self.target
         if sid == "N3" and target is not None:
-            target["address"] = {"line1": _or_none(_el(els, 1)), "line2": _or_none(_el(els, 2))}
+            target["address"] = {"line1": _or_none(els[1]), "line2": _or_none(els[2])}
         elif sid == "N4" and target is not None:
             address = target.get("address") or {}
-            address.update(city=_or_none(_el(els, 1)), state=_or_none(_el(els, 2)),
-                           postal_code=_or_none(_el(els, 3)))
+            address.update(city=_or_none(els[1]), state=_or_none(els[2]),
+                           postal_code=_or_none(els[3]))
             target["address"] = address
-        elif sid == "DMG" and target is not None and _el(els, 1) == "D8":
-            target["birth_date"] = _date(_el(els, 2)) if _el(els, 2) else None
-            target["sex"] = _or_none(_el(els, 3))
+        elif sid == "DMG" and target is not None and els[1] == "D8":
+            target["birth_date"] = _date(els[2]) if els[2] else None
+            target["sex"] = _or_none(els[3])
         elif sid == "PAT" and self.sub is not None and self.claim is None:
-            self.sub["relationship"] = _or_none(_el(els, 1))
-        elif sid == "PRV" and _el(els, 2) == "PXC":
-            if _el(els, 1) == "BI" and self.billing is not None and self.sub is None:
-                self.billing["taxonomy"] = _or_none(_el(els, 3))
-            elif _el(els, 1) == "PE" and target is not None:
-                target["taxonomy"] = _or_none(_el(els, 3))
+            self.sub["relationship"] = _or_none(els[1])
+        elif sid == "PRV" and els[2] == "PXC":
+            if els[1] == "BI" and self.billing is not None and self.sub is None:
+                self.billing["taxonomy"] = _or_none(els[3])
+            elif els[1] == "PE" and target is not None:
+                target["taxonomy"] = _or_none(els[3])
         elif sid == "REF":
-            self.ref(_el(els, 1), _or_none(_el(els, 2)))
-        elif sid == "DTP" and self.line is not None and _el(els, 1) == "472":
-            fmt, value = _el(els, 2), _el(els, 3)
+            self.ref(els[1], _or_none(els[2]))
+        elif sid == "DTP" and self.line is not None and els[1] == "472":
+            fmt, value = els[2], els[3]
             if fmt == "D8":
                 self.line["service_date"] = _date(value)
             elif fmt == "RD8" and value.count("-") == 1:
@@ -260,13 +266,13 @@ class _Reader:
                 self.line["service_date"], self.line["service_date_to"] = _date(start), _date(end)
             else:
                 raise _Bad(f"DTP*472 date {fmt}*{value[:20]!r} is not D8 or RD8")
-        elif sid == "NTE" and self.claim is not None and self.line is None and _el(els, 1) == "ADD":
-            self.claim["note"] = _or_none(_el(els, 2))
-        elif sid == "LIN" and self.line is not None and _el(els, 2) == "N4":
-            self.line["ndc"] = _or_none(_el(els, 3))
+        elif sid == "NTE" and self.claim is not None and self.line is None and els[1] == "ADD":
+            self.claim["note"] = _or_none(els[2])
+        elif sid == "LIN" and self.line is not None and els[2] == "N4":
+            self.line["ndc"] = _or_none(els[3])
         elif sid == "CTP" and self.line is not None and "ndc" in self.line:
-            self.line["ndc_quantity"] = _decimal(_el(els, 4), "CTP04")
-            self.line["ndc_unit"] = _or_none(_el(els, 5).split(self.comp)[0])
+            self.line["ndc_quantity"] = _decimal(els[4], "CTP04")
+            self.line["ndc_unit"] = _or_none(els[5].split(self.comp)[0])
 
     def ref(self, qualifier: str, value: str | None) -> None:
         if self.line is not None:
@@ -410,8 +416,11 @@ def read_837p(text: str | bytes) -> list[Claim]:
         segments.pop()
     reader = _Reader(comp)
     state = _Envelope(isa[13])
+    pad = [""] * _WIDTH
     for pos, raw in enumerate(segments, start=1):
         els = raw.split(el)
+        if len(els) < _WIDTH:  # every element up to _WIDTH - 1 can be read as els[i]
+            els += pad[len(els):]
         sid = els[0]
         try:
             if state.done:
@@ -464,15 +473,15 @@ class _Envelope:
         if sid == "GS":
             if self.gs is not None or self.st is not None:
                 raise _Bad("GS inside a functional group")
-            if _el(els, 1) != "HC":
-                raise _Bad(f"GS01 {_el(els, 1)[:5]!r}: not a health care claim group (HC)")
+            if els[1] != "HC":
+                raise _Bad(f"GS01 {els[1][:5]!r}: not a health care claim group (HC)")
             self.gs, self.sets = els, 0
             return True
         if sid == "ST":
             if self.gs is None or self.st is not None:
                 raise _Bad("ST outside a functional group, or inside a transaction set")
-            if _el(els, 1) != "837":
-                raise _Bad(f"ST01 {_el(els, 1)[:5]!r}: not an 837")
+            if els[1] != "837":
+                raise _Bad(f"ST01 {els[1][:5]!r}: not an 837")
             self.st, self.st_pos = els, pos
             reader.billing = reader.sub = reader.billing_obj = None
             return True
@@ -484,32 +493,32 @@ class _Envelope:
             except _Position:
                 raise
             count = pos - self.st_pos + 1
-            if _el(els, 1) != str(count):
-                raise _Bad(f"SE01 says {_el(els, 1)[:10]!r} segments; the set has {count}")
-            if _el(els, 2) != _el(self.st, 2):
-                raise _Bad(f"SE02 {_el(els, 2)[:10]!r} is not ST02 {_el(self.st, 2)[:10]!r}")
+            if els[1] != str(count):
+                raise _Bad(f"SE01 says {els[1][:10]!r} segments; the set has {count}")
+            if els[2] != _el(self.st, 2):
+                raise _Bad(f"SE02 {els[2][:10]!r} is not ST02 {_el(self.st, 2)[:10]!r}")
             self.st = None
             self.sets += 1
             return True
         if sid == "GE":
             if self.gs is None or self.st is not None:
                 raise _Bad("GE outside a functional group, or before SE")
-            if _el(els, 1) != str(self.sets):
-                raise _Bad(f"GE01 says {_el(els, 1)[:10]!r} transaction sets; the group has "
+            if els[1] != str(self.sets):
+                raise _Bad(f"GE01 says {els[1][:10]!r} transaction sets; the group has "
                            f"{self.sets}")
-            if _el(els, 2) != _el(self.gs, 6):
-                raise _Bad(f"GE02 {_el(els, 2)[:10]!r} is not GS06 {_el(self.gs, 6)[:10]!r}")
+            if els[2] != _el(self.gs, 6):
+                raise _Bad(f"GE02 {els[2][:10]!r} is not GS06 {_el(self.gs, 6)[:10]!r}")
             self.gs = None
             self.groups += 1
             return True
         if sid == "IEA":
             if self.gs is not None:
                 raise _Bad("IEA before GE")
-            if _el(els, 1) != str(self.groups):
-                raise _Bad(f"IEA01 says {_el(els, 1)[:10]!r} groups; the interchange has "
+            if els[1] != str(self.groups):
+                raise _Bad(f"IEA01 says {els[1][:10]!r} groups; the interchange has "
                            f"{self.groups}")
-            if _el(els, 2) != self.isa13:
-                raise _Bad(f"IEA02 {_el(els, 2)[:10]!r} is not ISA13 {self.isa13!r}")
+            if els[2] != self.isa13:
+                raise _Bad(f"IEA02 {els[2][:10]!r} is not ISA13 {self.isa13!r}")
             self.done = True
             return True
         if self.st is None:

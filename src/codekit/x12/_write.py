@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from ..claims.model import Address, Claim, Provider, ServiceLine
+from ..claims.model import Address, Claim, Payer, Provider, ServiceLine
 from ..errors import ClaimNotWritable
 from . import _common as c
 from ._common import Delimiters, Party, d8
@@ -28,14 +28,16 @@ _SHOWN = 25  # problems quoted in the message (all are in .problems)
 class _Writer:
     """Segments of one interchange, and the problems found on the way."""
 
-    __slots__ = ("bad", "comp", "el", "out", "patient_ids", "problems")
+    __slots__ = ("bad", "cache", "comp", "el", "out", "patient_ids", "problems")
 
     def __init__(self, delimiters: Delimiters) -> None:
         self.el = delimiters.element
         self.comp = delimiters.component
         chars = (delimiters.element, delimiters.component, delimiters.repetition,
                  delimiters.segment)
-        self.bad = re.compile("[" + re.escape("".join(chars)) + "]").search
+        # a delimiter, or anything but printable ASCII (X12's character sets are ASCII)
+        self.bad = re.compile("[" + re.escape("".join(chars)) + "]|[^ -~]").search
+        self.cache: dict[int, tuple[object, list[str]]] = {}
         self.out: list[str] = []
         self.problems: list[str] = []
         self.patient_ids: bool | None = None
@@ -44,17 +46,18 @@ class _Writer:
     def text(self, value: str | None, at: str, maxlen: int, minlen: int = 1,
              required: bool = True) -> str:
         """A free-text value, checked: present (when required), length, no delimiter."""
+        if value and len(value) <= maxlen and not self.bad(value) and len(value) >= minlen:
+            return value
         if not value:
             if required:
                 self.problems.append(f"{at}: required")
             return ""
-        if minlen <= len(value) <= maxlen and value.isprintable() and not self.bad(value):
-            return value
         if not minlen <= len(value) <= maxlen:
             why = f"{minlen} to {maxlen} characters" if minlen > 1 else f"at most {maxlen} characters"
             self.problems.append(f"{at}: {why} in an 837P, got {len(value)}")
         else:
-            self.problems.append(f"{at}: contains a delimiter or control character: {_quote(value)}")
+            self.problems.append(f"{at}: contains a delimiter or a character X12 cannot carry "
+                                 f"(not printable ASCII): {_quote(value)}")
         return ""
 
     def code(self, value: str | None, allowed: frozenset[str], at: str,
@@ -69,6 +72,18 @@ class _Writer:
         shown = ", ".join(sorted(allowed)) if len(allowed) <= 12 else "the X12 code list"
         self.problems.append(f"{at}: {_quote(value)} is not one of {shown}")
         return ""
+
+    def cached(self, obj: object, build: Callable[[], None]) -> None:
+        """The segments ``build`` appends, made once per party object (a billing provider,
+        a payer, a rendering provider shared by many claims) when they had no problem."""
+        hit = self.cache.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            self.out.extend(hit[1])
+            return
+        start, problems = len(self.out), len(self.problems)
+        build()
+        if len(self.problems) == problems:
+            self.cache[id(obj)] = (obj, self.out[start:])
 
     def seg(self, *elements: str) -> None:
         """Append a segment; trailing empty elements are dropped."""
@@ -130,6 +145,10 @@ def _billing(w: _Writer, bp: Provider | None, hl: int, at: str) -> None:
     if bp is None:
         w.problems.append(f"{at}: required")
         return
+    w.cached(bp, lambda: _billing_block(w, bp, at))
+
+
+def _billing_block(w: _Writer, bp: Provider, at: str) -> None:
     if bp.taxonomy:
         w.seg("PRV", "BI", "PXC", w.text(bp.taxonomy, f"{at}.taxonomy", 50))
     kind, last, first, middle, suffix = _person_name(w, bp, at)
@@ -177,10 +196,7 @@ def _subscriber(w: _Writer, claim: Claim, hl: int, parent: int, at: str) -> int:
         if self_:  # the TR3 sends DMG in 2010BA only when the subscriber is the patient
             _demographics(w, person.birth_date, person.sex, where)
     if payer is not None:
-        w.seg("NM1", "PR", "2", w.text(payer.name, f"{at}.payer.name", 60), "", "", "", "", "PI",
-              w.text(payer.payer_id, f"{at}.payer.payer_id", 80, 2))
-        if payer.address is not None:
-            _address(w, payer.address, f"{at}.payer.address")
+        w.cached(payer, lambda: _payer_block(w, payer, at))
     if self_:
         return hl
     hl += 1
@@ -201,6 +217,13 @@ def _subscriber(w: _Writer, claim: Claim, hl: int, parent: int, at: str) -> int:
     if pat.member_id is not None and ids:
         w.seg("REF", "1W", w.text(pat.member_id, f"{at}.patient.member_id", 50))
     return hl
+
+
+def _payer_block(w: _Writer, payer: Payer, at: str) -> None:
+    w.seg("NM1", "PR", "2", w.text(payer.name, f"{at}.payer.name", 60), "", "", "", "", "PI",
+          w.text(payer.payer_id, f"{at}.payer.payer_id", 80, 2))
+    if payer.address is not None:
+        _address(w, payer.address, f"{at}.payer.address")
 
 
 def _demographics(w: _Writer, birth: datetime.date | None, sex: str | None, at: str) -> None:
@@ -251,7 +274,7 @@ def _claim(w: _Writer, claim: Claim, at: str) -> None:
         w.problems.append(f"{at}.lines: at most {MAX_LINES} lines in an 837P, got {len(lines)}")
     n_dx = len(claim.diagnoses)
     for k, line in enumerate(lines, start=1):
-        _line(w, line, k, n_dx, pos, claim.rendering_provider, f"{at}.lines[{k - 1}]")
+        _line(w, line, k, n_dx, pos, claim.rendering_provider, at)
 
 
 def _diagnoses(w: _Writer, claim: Claim, at: str) -> None:
@@ -275,6 +298,13 @@ def _provider_loop(w: _Writer, p: Provider | None, entity: str, at: str, org: bo
     """2310A/2310B (claim) or 2420A (line): NM1 and, for a rendering provider, PRV."""
     if p is None:
         return
+    if entity == "82":  # the same rendering provider on many claims: made once
+        w.cached(p, lambda: _provider_block(w, p, entity, at, org))
+    else:
+        _provider_block(w, p, entity, at, org)
+
+
+def _provider_block(w: _Writer, p: Provider, entity: str, at: str, org: bool) -> None:
     kind, last, first, middle, suffix = _person_name(w, p, at, org)
     w.seg("NM1", entity, kind, last, first, middle, "", suffix, *_npi(w, p, at, False))
     if entity == "82" and p.taxonomy:
@@ -282,63 +312,81 @@ def _provider_loop(w: _Writer, p: Provider | None, entity: str, at: str, org: bo
 
 
 def _line(w: _Writer, line: ServiceLine, number: int, n_dx: int, claim_pos: str | None,
-          claim_rendering: Provider | None, at: str) -> None:
-    comp = w.comp
-    code = line.normalized_code
-    mods = line.normalized_modifiers
-    if not code or len(code) > 48 or w.bad(code):
-        w.problems.append(f"{at}.code: not a procedure code: {_quote(line.code)}")
-    if len(mods) > MAX_MODIFIERS:
-        w.problems.append(f"{at}.modifiers: at most {MAX_MODIFIERS} in an 837P, got {len(mods)}")
-    elif mods and any(w.bad(m) for m in mods):
-        w.problems.append(f"{at}.modifiers: a modifier contains a delimiter")
-    procedure = comp.join(("HC", code, *mods[:MAX_MODIFIERS]))
+          claim_rendering: Provider | None, claim_at: str) -> None:
+    """Loop 2400 (LX, SV1, DTP*472, REF*6R), 2410 (LIN, CTP) and 2420A. The hot path of
+    the writer: segments are built as strings; the checks are fast tests, and a
+    problem's path is made only when there is a problem."""
+    e, comp, problems = w.el, w.comp, w.problems
+    at = f"{claim_at}.lines[{number - 1}]"
+    code = line.code
+    if not code.isalnum() or code != code.upper():
+        code = line.normalized_code
+        if not code or len(code) > 48 or w.bad(code):
+            problems.append(f"{at}.code: not a procedure code: {_quote(line.code)}")
+    mods = line.modifiers
+    if mods:
+        joined = "".join(mods)
+        if not joined.isalnum() or joined != joined.upper() or len(joined) != 2 * len(mods):
+            mods = line.normalized_modifiers
+            if any(w.bad(m) for m in mods):
+                problems.append(f"{at}.modifiers: a modifier contains a delimiter")
+        if len(mods) > MAX_MODIFIERS:
+            problems.append(f"{at}.modifiers: at most {MAX_MODIFIERS} in an 837P, got {len(mods)}")
+            mods = mods[:MAX_MODIFIERS]
+        procedure = f"HC{comp}{code}{comp}{comp.join(mods)}"
+    else:
+        procedure = f"HC{comp}{code}"
     if line.description:
-        pad = comp * (MAX_MODIFIERS - len(mods[:MAX_MODIFIERS]))
-        procedure += pad + comp + w.text(line.description, f"{at}.description", 80)
+        procedure += comp * (MAX_MODIFIERS - len(mods) + 1) + w.text(
+            line.description, f"{at}.description", 80)
     pointers = line.diagnosis_pointers
-    if not pointers:
-        w.problems.append(f"{at}.diagnosis_pointers: at least one")
-    elif len(pointers) > MAX_POINTERS:
-        w.problems.append(f"{at}.diagnosis_pointers: at most {MAX_POINTERS}, got {len(pointers)}")
-    elif any(not 1 <= p <= min(n_dx, MAX_DIAGNOSES) for p in pointers):
-        w.problems.append(f"{at}.diagnosis_pointers: {list(pointers)} do not all point to one of "
-                          f"the claim's {n_dx} diagnoses")
-    if line.charge is None:
-        w.problems.append(f"{at}.charge: required")
+    if not 0 < len(pointers) <= MAX_POINTERS or min(pointers) < 1 or max(pointers) > min(
+            n_dx, MAX_DIAGNOSES):
+        if not pointers:
+            problems.append(f"{at}.diagnosis_pointers: at least one")
+        elif len(pointers) > MAX_POINTERS:
+            problems.append(f"{at}.diagnosis_pointers: at most {MAX_POINTERS}, got {len(pointers)}")
+        else:
+            problems.append(f"{at}.diagnosis_pointers: {list(pointers)} do not all point to one "
+                            f"of the claim's {n_dx} diagnoses")
+    charge = line.charge
+    if charge is None:
+        problems.append(f"{at}.charge: required")
     line_pos = line.place_of_service
-    if line_pos == claim_pos:
-        line_pos = None
-    elif line_pos is not None and _pos_get(line_pos) is None:
-        w.problems.append(f"{at}.place_of_service: {_quote(line_pos)} is not a place-of-service code")
-        line_pos = None
-    w.seg("LX", str(number))
-    w.seg("SV1", procedure, _amount(line.charge) if line.charge is not None else "",
-          w.code(line.unit_basis, c.UNIT_BASIS, f"{at}.unit_basis"), _amount(line.units),
-          line_pos or "", "", comp.join(str(p) for p in pointers))
+    if line_pos == claim_pos or line_pos is None:
+        line_pos = ""
+    elif _pos_get(line_pos) is None:
+        problems.append(f"{at}.place_of_service: {_quote(line_pos)} is not a place-of-service code")
+        line_pos = ""
+    basis = line.unit_basis
+    if basis != "UN" and basis != "MJ":
+        basis = w.code(basis, c.UNIT_BASIS, f"{at}.unit_basis")
+    out = w.out
+    out.append(f"LX{e}{number}")
+    out.append(f"SV1{e}{procedure}{e}{'' if charge is None else format(charge, 'f')}{e}{basis}"
+               f"{e}{format(line.units, 'f')}{e}{line_pos}{e}{e}{comp.join(map(str, pointers))}")
     start, end = line.service_date, line.service_date_to
     if start is None:
-        w.problems.append(f"{at}.service_date: required")
-        w.seg("DTP", "472", "D8", "")
+        problems.append(f"{at}.service_date: required")
     elif end is None or end == start:
-        w.seg("DTP", "472", "D8", d8(start))
+        out.append(f"DTP{e}472{e}D8{e}{start.isoformat().replace('-', '')}")
     else:
         if end < start:
-            w.problems.append(f"{at}.service_date_to: before the service date")
-        w.seg("DTP", "472", "RD8", f"{d8(start)}-{d8(end)}")
+            problems.append(f"{at}.service_date_to: before the service date")
+        out.append(f"DTP{e}472{e}RD8{e}{d8(start)}-{d8(end)}")
     if line.control_number:
         w.seg("REF", "6R", w.text(line.control_number, f"{at}.control_number", 50))
     if line.ndc:
         w.seg("LIN", "", "N4", w.text(line.ndc, f"{at}.ndc", 48))
         qty = line.ndc_quantity
         if qty is None:
-            w.problems.append(f"{at}.ndc_quantity: required with an NDC")
+            problems.append(f"{at}.ndc_quantity: required with an NDC")
         w.seg("CTP", "", "", "", _amount(qty) if qty is not None else "",
               w.code(line.ndc_unit, c.NDC_UNIT, f"{at}.ndc_unit"))
     elif line.ndc_quantity is not None or line.ndc_unit is not None:
-        w.problems.append(f"{at}.ndc: required with an NDC quantity or unit")
+        problems.append(f"{at}.ndc: required with an NDC quantity or unit")
     rendering = line.rendering_provider
-    if rendering is not None and rendering != claim_rendering:
+    if rendering is not None and rendering is not claim_rendering and rendering != claim_rendering:
         _provider_loop(w, rendering, "82", f"{at}.rendering_provider")
 
 
