@@ -18,10 +18,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
+import narwhals.stable.v2 as nw
 import pyarrow as pa
 
 from ..findings import Finding, Report, Severity
-from ._common import FrameError, _short, from_arrow_like, require_columns, to_frame
+from ._common import (
+    FrameError,
+    _short,
+    arrow_column,
+    from_arrow_like,
+    parse_day,
+    require_columns,
+    to_frame,
+)
 
 __all__ = ["FINDING_COLUMNS", "check_claims", "claim_columns", "line_columns", "to_claims"]
 
@@ -98,9 +107,17 @@ _DECIMAL_FIELDS = frozenset({"units", "charge", "ndc_quantity"})
 _DATE_FIELDS = frozenset({"birth_date", "service_date", "service_date_to"})
 
 
+def _plain(v: Any) -> Any:
+    """numpy scalars and arrays (what object columns of pandas hold) as Python values."""
+    if type(v).__module__ == "numpy":
+        return v.item() if getattr(v, "ndim", 1) == 0 else v.tolist()
+    return v
+
+
 def _value(name: str, v: Any) -> Any:
     """A table value as the model wants it; anything it cannot take passes unchanged,
     so that the model reports it with its path."""
+    v = _plain(v)
     try:
         if v != v:  # NaN, NaT
             return None
@@ -132,6 +149,7 @@ def _value(name: str, v: Any) -> Any:
 def _listed(name: str, v: Any) -> Any:
     """``modifiers``/``diagnosis_pointers`` from a list, or a string such as
     ``"25,59"``, ``"1 2"``, ``"[1, 2]"`` or ``"{25,59}"``."""
+    v = _plain(v)
     if v is None:
         return []
     if isinstance(v, str):
@@ -158,24 +176,29 @@ class _Rows(typing.NamedTuple):
 
 
 def _rows(frame: Any, what: str, key: str) -> _Rows:
-    """The rows of a table as dicts. A column that mixes kinds of values (an object
-    column of a careless export) is read value by value, so that the claim models
-    report each bad value as a finding instead of the whole table failing."""
+    """The rows of a table as dicts. Typed columns are read through Arrow; a column of
+    Python objects (a careless export mixing numbers, text and dates) is read value by
+    value, so that the claim models report each bad value as a finding instead of
+    Arrow converting or refusing the whole column."""
     df = to_frame(frame, what=what)
     require_columns(df, key)
+    schema = df.schema
+    values: dict[str, list[Any]] = {}
+    for c in df.columns:
+        if not isinstance(schema[c], (nw.Object, nw.Unknown)):
+            try:
+                values[c] = arrow_column(df, c).to_pylist()
+                continue
+            except (FrameError, pa.ArrowException, OverflowError, ValueError):
+                pass
+        values[c] = df[c].to_list()
     try:
-        table = df.to_arrow()
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        values = {c: df[c].to_list() for c in df.columns}
-        rows = [dict(zip(values, r, strict=True)) for r in zip(*values.values(), strict=True)]
-        try:
-            key_type = pa.array(values[key]).type
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            raise FrameError(
-                f"the {what} table's {key!r} column mixes kinds of values", column=key
-            ) from None
-        return _Rows(df, list(df.columns), rows, key_type)
-    return _Rows(df, table.column_names, table.to_pylist(), table.schema.field(key).type)
+        key_type = pa.array(values[key]).type
+    except (pa.ArrowException, OverflowError):
+        raise FrameError(f"the {what} table's {key!r} column mixes kinds of values", column=key) from None
+    names = list(values)
+    rows = [dict(zip(names, r, strict=True)) for r in zip(*values.values(), strict=True)]
+    return _Rows(df, names, rows, key_type)
 
 
 def _by_key(rows: list[dict[str, Any]], key: str, order: str | None) -> dict[Any, list[dict[str, Any]]]:
@@ -286,6 +309,7 @@ class _Built(typing.NamedTuple):
     key: Any
     claim: Any  # Claim, or None when the tables' values could not make one
     findings: tuple[Finding, ...]
+    submitted: datetime.date | None = None
 
 
 def _build(
@@ -293,12 +317,15 @@ def _build(
     diagnoses: Any,
     lines: Any,
     key: str,
+    submitted_column: str | None = None,
 ) -> tuple[Any, pa.DataType, Iterator[_Built], int]:
     """The claims of the three tables, in the claims table's order."""
     from ..errors import StructureError
     from ..serialization import structure
 
     df, header_names, header_rows, key_type = _rows(claims, "claims", key)
+    if submitted_column is not None:
+        require_columns(df, submitted_column)
     dx_rows: list[dict[str, Any]] = []
     dx_column = "" if "diagnoses" in df.columns else "code"
     if diagnoses is not None:
@@ -348,15 +375,18 @@ def _build(
             k = header[key]
             data = _claim_data(header, dx_by.get(k, []), lines_by.get(k, []), hcols, lcols,
                                singles, dx_column)
+            day = None
+            if submitted_column is not None and _value("", header[submitted_column]) is not None:
+                day = parse_day(header[submitted_column], what=f"column {submitted_column!r}")
             try:
-                yield _Built(k, _construct(claim_class, data), ())
+                yield _Built(k, _construct(claim_class, data), (), day)
                 continue
             except (ValueError, TypeError):
                 pass  # the converter says what is wrong, every problem with its path
             try:
-                yield _Built(k, structure(data, claim_class), ())
+                yield _Built(k, structure(data, claim_class), (), day)
             except StructureError as exc:
-                yield _Built(k, None, tuple(_build_finding(p) for p in exc.problems))
+                yield _Built(k, None, tuple(_build_finding(p) for p in exc.problems), day)
 
     return df, key_type, items(), len(header_rows)
 
@@ -453,6 +483,8 @@ def check_claims(
     rules: Sequence[Any] | None = None,
     disable: Iterable[str] = (),
     severity_overrides: dict[str, Any] | None = None,
+    options: dict[str, Any] | None = None,
+    submitted_column: str | None = None,
     validator: Callable[..., Iterable[Report]] | None = None,
     progress: bool | None = None,
     batch_size: int = 1000,
@@ -463,7 +495,10 @@ def check_claims(
     :func:`codekit.check_claims` (or ``validator``: any callable that takes a list
     of claims and keyword options and returns one
     :class:`~codekit.findings.Report` per claim, in order), with ``submitted_on``,
-    ``rules``, ``disable`` and ``severity_overrides`` passed on when given. A claim
+    ``rules``, ``disable``, ``severity_overrides`` and ``options`` passed on when
+    given. ``submitted_column`` names a column of the claims table holding each
+    claim's submission date (timely filing and future dates are judged against it;
+    where it is null, ``submitted_on``). A claim
     whose table values cannot make a claim at all gets
     ``FRAME-INVALID-FIELD`` findings (one per problem) and no other rule.
 
@@ -491,33 +526,47 @@ def check_claims(
     if batch_size < 1:
         raise FrameError(f"batch_size must be at least 1, not {batch_size!r}")
     check = validator or _default_validator()
-    options: dict[str, Any] = {}
-    if submitted_on is not None:
-        options["submitted_on"] = submitted_on
+    passed: dict[str, Any] = {}
     if rules is not None:
-        options["rules"] = rules
+        passed["rules"] = rules
     if disable:
-        options["disable"] = tuple(disable)
+        passed["disable"] = tuple(disable)
     if severity_overrides is not None:
-        options["severity_overrides"] = severity_overrides
-    df, key_type, items, total = _build(claims, diagnoses, lines, key)
+        passed["severity_overrides"] = severity_overrides
+    if options is not None:
+        passed["options"] = options
+    df, key_type, items, total = _build(claims, diagnoses, lines, key, submitted_column)
     bar = _progress_bar(total, progress)
     out: list[tuple[Any, Finding]] = []
     batch: list[Any] = []
     keys: list[Any] = []
+    days: list[datetime.date | None] = []
+
+    def checked(claims: list[Any], day: datetime.date | None) -> list[Report]:
+        extra = dict(passed)
+        if day is not None:
+            extra["submitted_on"] = day
+        reports = list(check(claims, **extra))
+        if len(reports) != len(claims):
+            raise FrameError(
+                f"the validator returned {len(reports)} reports for {len(claims)} claims"
+            )
+        return reports
 
     def run() -> None:
-        reports = list(check(batch, **options))
-        if len(reports) != len(batch):
-            raise FrameError(
-                f"the validator returned {len(reports)} reports for {len(batch)} claims"
-            )
+        reports: list[Report | None] = [None] * len(batch)
+        for day in dict.fromkeys(days):  # one call per submission date, in order
+            at = [i for i, d in enumerate(days) if d == day]
+            for i, r in zip(at, checked([batch[i] for i in at], day), strict=True):
+                reports[i] = r
         for k, report in zip(keys, reports, strict=True):
+            assert report is not None
             out.extend((k, f) for f in report.findings)
         if bar is not None:
             bar.update(len(batch))
         batch.clear()
         keys.clear()
+        days.clear()
 
     try:
         for b in items:
@@ -528,6 +577,7 @@ def check_claims(
                 continue
             batch.append(b.claim)
             keys.append(b.key)
+            days.append(b.submitted or submitted_on)
             if len(batch) >= batch_size:
                 run()
         if batch:
