@@ -33,10 +33,15 @@ _SUBMODULES = {
     "icd9cm_procedures",
     "icd10cm",
     "icd10pcs",
+    "mce",
     "modifiers",
+    "ncci",
+    "npi",
     "pos",
+    "rules",
     "serialization",
     "status",
+    "validation",
     "x12",
 }
 
@@ -63,6 +68,9 @@ if TYPE_CHECKING:
     from .claims import encounter_to_claims as encounter_to_claims
     from .fuzzy import Hit as Hit
     from .fuzzy import search as search
+    from .validation import check_claim as check_claim
+    from .validation import check_claims as check_claims
+    from .validation import validate_claim as validate_claim
 
 # the claim models, exported at the top level (codekit.Claim, codekit.Encounter, ...)
 _CLAIM_NAMES = (
@@ -80,6 +88,8 @@ _CLAIM_NAMES = (
     "encounter_to_claims",
 )
 
+_SCRUBBER_NAMES = ("check_claim", "check_claims", "validate_claim")
+
 __all__ = [
     "Hit",
     "__version__",
@@ -87,6 +97,7 @@ __all__ = [
     "search",
     "systems",
     *_CLAIM_NAMES,
+    *_SCRUBBER_NAMES,
     *sorted(_SUBMODULES),
 ]
 
@@ -100,6 +111,7 @@ _FUNCTIONS = {
     "search": "fuzzy",
     "Hit": "fuzzy",
     **dict.fromkeys(_CLAIM_NAMES, "claims"),
+    **dict.fromkeys(_SCRUBBER_NAMES, "validation"),
 }
 
 

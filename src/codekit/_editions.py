@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import _thread
 import datetime
+import itertools
 
 from ._record import Record
 from ._typing import TYPE_CHECKING, Generic, TypeVar
@@ -19,6 +20,22 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 __all__ = ["Edition"]
+
+_GENERATIONS = itertools.count(1)
+_generation = 0
+
+
+def generation() -> int:
+    """A number that changes whenever any system adds or removes an edition (a user
+    loading a newer file, a PTP table, a CPT file): caches built from editions key on
+    it instead of being cleared by hand."""
+    return _generation
+
+
+def _bump() -> None:
+    global _generation
+    # next() on a count is atomic under the GIL: values are unique, so any change is seen
+    _generation = next(_GENERATIONS)
 
 
 class Edition(Record):
@@ -146,6 +163,7 @@ class _Registry(Generic[S]):
             self._loaded.pop(edition.id, None)
             self._by_date.clear()
             self.current = None
+        _bump()
 
     def remove(self, edition_id: str) -> None:
         """Forget an edition (tests, and users replacing a loaded file)."""
@@ -157,6 +175,7 @@ class _Registry(Generic[S]):
             self._loaded.pop(edition_id, None)
             self._by_date.clear()
             self.current = None
+        _bump()
 
     def editions(self) -> tuple[Edition, ...]:
         self._ensure()
