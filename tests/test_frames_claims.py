@@ -221,15 +221,17 @@ def test_progress_bar(capsys, dataset) -> None:  # type: ignore[no-untyped-def]
     assert capsys.readouterr().err == ""
 
 
-def test_default_validator() -> None:
+def test_default_validator_is_codekits_scrubber() -> None:
     claims = pd.DataFrame({"claim_id": [1]})
     dx = pd.DataFrame({"claim_id": [1], "code": ["E11"]})
-    if not hasattr(codekit, "check_claims"):
-        with pytest.raises(FrameError, match=r"codekit.check_claims .* is not part of this build"):
-            check_claims(claims, dx)
-        return
-    found = check_claims(claims, dx)  # pragma: no cover - once the validator is built in
-    assert "ICD10CM-NOT-BILLABLE" in set(found["rule"])
+    lines = pd.DataFrame({"claim_id": [1], "code": ["99213"], "charge": ["95.00"],
+                          "diagnosis_pointers": ["1"],
+                          "service_date": [datetime.date(2026, 1, 15)]})
+    found = check_claims(claims, dx, lines, submitted_on=datetime.date(2026, 1, 20))
+    row = found[found["rule"] == "ICD10CM-NOT-BILLABLE"].iloc[0]
+    assert (row["claim_id"], row["severity"], row["path"], row["value"]) == (
+        1, "error", "diagnoses[0]", "E11")
+    assert "icd10cm:FY2026" in row["editions"]
 
 
 def test_write_parquet(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -275,3 +277,26 @@ def test_check_claims_is_total_on_junk_tables(lines: list, dx: list) -> None:
         return
     assert set(found["claim_id"]) <= {"A", "B"}
     assert found["rule"].notna().all() and found["message"].notna().all()
+
+
+def test_the_real_validator_per_claim(dataset) -> None:  # type: ignore[no-untyped-def]
+    """With codekit's scrubber: the findings frame holds exactly what check_claim says
+    about each claim, judged on the claim's own submission date."""
+    claims, dx, lines = dataset
+    found = check_claims(claims.to_pandas(), dx.to_pandas(), lines.to_pandas(),
+                         submitted_column="submitted_on", disable=["NCCI"],
+                         severity_overrides={"ICD10CM-USE-ADDITIONAL": "off"})
+    submitted = dict(zip(claims.column("claim_id").to_pylist(),
+                         claims.column("submitted_on").to_pylist(), strict=True))
+    expected = []
+    for key, claim in to_claims(claims, dx, lines).items():
+        report = codekit.check_claim(claim, submitted_on=submitted[key], disable=["NCCI"],
+                                     severity_overrides={"ICD10CM-USE-ADDITIONAL": "off"})
+        expected += [(key, f.rule, str(f.severity), f.path, f.message) for f in report.findings]
+    got = list(found[["claim_id", "rule", "severity", "path", "message"]].itertuples(index=False, name=None))
+    assert got == expected
+    rules = set(found["rule"])
+    assert {"ICD10CM-NOT-BILLABLE", "PROVIDER-NPI", "LINE-POINTER-RANGE"} <= rules
+    assert not any(r.startswith("NCCI") for r in rules) and "ICD10CM-USE-ADDITIONAL" not in rules
+    # judged on each claim's own date, not today: no claim is past timely filing
+    assert not any("timely" in m.lower() for m in found["message"])

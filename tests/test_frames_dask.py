@@ -122,7 +122,9 @@ def test_usage_equals_single_process(client, dataset) -> None:  # type: ignore[n
 def test_check_claims_equals_single_process(client, dataset) -> None:  # type: ignore[no-untyped-def]
     paths, (claims, dx, lines) = dataset
     validator = _validator()
-    options = {} if validator is None else {"validator": validator}
+    options: dict[str, object] = {"submitted_column": "submitted_on"}
+    if validator is not None:
+        options["validator"] = validator
     lazy = ckdask.check_claims(_read(paths["claims"]), _read(paths["diagnoses"]),
                                _read(paths["lines"]), **options)
     assert lazy.npartitions == 6

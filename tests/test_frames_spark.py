@@ -82,7 +82,7 @@ def test_check_claims_with_cogroup(spark, dataset) -> None:  # type: ignore[no-u
     import codekit
 
     claims, dx, lines = dataset
-    options = {}
+    options: dict[str, object] = {"submitted_column": "submitted_on"}
     if not hasattr(codekit, "check_claims"):
         from test_frames_claims import reference_validator
 
@@ -91,7 +91,7 @@ def test_check_claims_with_cogroup(spark, dataset) -> None:  # type: ignore[no-u
         options["validator"] = reference_validator
     want = frames.check_claims(claims, dx, lines, progress=False, **options).to_pandas()
 
-    sc = spark.createDataFrame(claims.drop_columns(["patient_birth_date", "submitted_on"]).to_pandas())
+    sc = spark.createDataFrame(claims.to_pandas())
     sd = spark.createDataFrame(dx.to_pandas())
     sl = spark.createDataFrame(lines.to_pandas())
     # the diagnoses go onto the claim as an ordered list; claims and lines meet in buckets
