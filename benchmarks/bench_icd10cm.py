@@ -1,6 +1,6 @@
 """ICD-10-CM speed and memory: fresh-process import + first get, warm look-ups.
 
-Targets (issue 2): import + first get of a FY2026 code at most 50 ms median and
+Targets (issue 2): import + first get of a code of the newest edition at most 50 ms median and
 40 MB peak RSS in a fresh process; warm get at most 300 ns per call.
 """
 
@@ -35,6 +35,11 @@ def main() -> None:
         "import codekit.icd10cm as m\nRESULT = m.check('S52.521').status.value"
     )
     print(f"  fresh process, import + first check('S52.521'): median {r2['median_ms']:.1f} ms")
+    r3 = fresh_process(
+        "import codekit.icd10cm as m\nc = m.get('V00.01XA')\nRESULT = len(c.notes)"
+    )
+    print(f"  fresh process, import + get + first .notes (V00.01XA, 51 notes): "
+          f"median {r3['median_ms']:.1f} ms (minus the first get above: the notes' own cost)")
 
     import codekit.icd10cm as m
 
@@ -47,7 +52,7 @@ def main() -> None:
     print(f"  warm get: {dotted:.0f} ns/call dotted, {plain:.0f} ns/call plain; "
           f"is_valid {valid:.0f} ns/call")
 
-    cs = m.code_set("FY2026")
+    cs = m.code_set()  # the newest edition, the one get() uses
     codes = cs.codes(billable_only=True)
     random.seed(7)
     sample = random.sample(codes, 20_000)

@@ -10,7 +10,7 @@ def test_systems_lists_every_system_with_editions() -> None:
     got = {s.id: s for s in codekit.systems()}
     assert {"icd10cm", "icd10pcs", "hcpcs", "modifiers", "cpt", "icd9cm", "icd9cm_procedures",
             "pos", "claim_frequency"} <= set(got)
-    assert [e.id for e in got["icd10cm"].editions] == ["FY2024", "FY2025", "FY2026"]
+    assert [e.id for e in got["icd10cm"].editions] == ["FY2024", "FY2025", "FY2026", "FY2027"]
     assert got["cpt"].editions == ()  # nothing licensed is shipped
     for s in got.values():
         for e in s.editions:

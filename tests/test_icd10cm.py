@@ -48,7 +48,7 @@ def test_normalize_rejects_non_strings() -> None:
 def test_known_answers() -> None:
     e119 = icd10cm.get("E11.9")
     assert e119.billable and e119.description == "Type 2 diabetes mellitus without complications"
-    assert e119.parent == "E11" and e119.edition.id == "FY2026"
+    assert e119.parent == "E11" and e119.edition.id == "FY2027"
     assert e119.chapter.number == 4 and e119.block.id == "E08-E13"
     e11 = icd10cm.get("E11")
     assert not e11.billable and e11.parent is None
@@ -71,7 +71,7 @@ def test_e11a_only_from_fy2026() -> None:
     assert r.status is CodeStatus.INACTIVE and "FY2026" in r.message
     with pytest.raises(CodeInactive) as info:
         icd10cm.lookup("E11.A", as_of=D(2025, 6, 1))
-    assert info.value.valid_in == ("FY2026",)
+    assert info.value.valid_in == ("FY2026", "FY2027")
     assert isinstance(info.value, LookupError)
 
 
@@ -134,15 +134,15 @@ def test_get_default_and_forms() -> None:
 def test_dates_before_and_after_the_editions() -> None:
     with pytest.raises(EditionNotFound) as info:
         icd10cm.lookup("E11.9", as_of=D(2014, 1, 1))
-    assert "icd9cm" in str(info.value) and info.value.available == ("FY2024", "FY2025", "FY2026")
+    assert "icd9cm" in str(info.value) and info.value.available == ("FY2024", "FY2025", "FY2026", "FY2027")
     with pytest.raises(EditionNotFound) as info2:
         icd10cm.lookup("E11.9", as_of=D(2020, 1, 1))
     assert "icd9cm" not in str(info2.value)
     assert icd10cm.check("E11.9", as_of=D(2014, 1, 1)).status is CodeStatus.NO_EDITION
     assert not icd10cm.is_valid("E11.9", as_of=D(2014, 1, 1))
     with pytest.warns(EditionWarning, match="after the newest"):
-        r = icd10cm.check("E11.9", as_of=D(2026, 11, 1))
-    assert r.ok and r.edition == "FY2026"
+        r = icd10cm.check("E11.9", as_of=D(2027, 11, 1))
+    assert r.ok and r.edition == "FY2027"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert icd10cm.get("E11.9", as_of=D(2026, 9, 30)).edition.id == "FY2026"
@@ -172,9 +172,12 @@ def test_code_set_by_edition_and_hierarchy() -> None:
         cs.children("E11.99")
 
 
-def test_fy2026_short_descriptions_where_unchanged() -> None:
+def test_short_descriptions_come_from_the_order_files() -> None:
     assert icd10cm.get("E11.9").short_description == "Type 2 diabetes mellitus without complications"
-    assert icd10cm.get("E11.A").short_description is None  # new in FY2026: the XML has none
+    # new in FY2026: the tabular XML has no short titles, the FY2026 order file has
+    e11a = icd10cm.get("E11.A", as_of=D(2026, 1, 1))
+    assert e11a.short_description == "Type 2 diabetes mellitus without complications in remission"
+    assert icd10cm.get("E11.A", as_of=D(2024, 1, 1)) is None
 
 
 def test_check_result_equality_and_bool() -> None:
@@ -203,8 +206,8 @@ def test_errors_pickle_with_their_data() -> None:
 
 def test_editions_listing() -> None:
     eds = icd10cm.editions()
-    assert [e.id for e in eds] == ["FY2024", "FY2025", "FY2026"]
-    assert "April 1, 2026" in eds[-1].note
+    assert [e.id for e in eds] == ["FY2024", "FY2025", "FY2026", "FY2027"]
+    assert "April 1, 2026" in eds[-2].note and "carried over" in eds[-1].note
     assert all(e.origin == "bundled" for e in eds)
 
 
@@ -219,7 +222,7 @@ def test_validate_raises_the_precise_error() -> None:
     assert unknown.value.suggestions[0] == "E11.9"
     with pytest.raises(CodeNotBillable) as header:
         icd10cm.validate("E11")
-    assert isinstance(header.value, ValueError) and header.value.edition == "FY2026"
+    assert isinstance(header.value, ValueError) and header.value.edition == "FY2027"
     with pytest.raises(CodeNotBillable, match="7th character"):
         icd10cm.validate("S52.521")
     with pytest.raises(CodeInactive):

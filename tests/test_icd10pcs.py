@@ -1,4 +1,5 @@
-"""ICD-10-PCS: the shipped FY2024 edition against the official codes file, axes, loader."""
+"""ICD-10-PCS: the shipped FY2024 edition against the official codes file, axes, loader
+(the FY2025-FY2027 editions: tests/test_current_editions.py)."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def test_dates() -> None:
     assert "icd9cm_procedures" in icd10pcs.check("0DTJ0ZZ", as_of="2014-01-01").message
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
-        assert icd10pcs.is_valid("0DTJ0ZZ", as_of=datetime.date(2025, 3, 1))
+        assert icd10pcs.is_valid("0DTJ0ZZ", as_of=datetime.date(2028, 3, 1))
     assert any(issubclass(x.category, EditionWarning) for x in w)
 
 

@@ -20,6 +20,7 @@ _SUBMODULES = {
     "claim_frequency",
     "claims",
     "catalog",
+    "changes",
     "codeset",
     "cpt",
     "errors",

@@ -23,12 +23,14 @@ from .codeset import CodeSet, _bundled_bootstrap, _System
 if TYPE_CHECKING:
     from typing import Any
 
+    from .changes import Changes
     from .status import CheckResult, CodeStatus
 
 __all__ = [
     "CheckResult",
     "ClaimFrequencyCode",
     "CodeStatus",
+    "changes",
     "check",
     "code_set",
     "editions",
@@ -198,6 +200,18 @@ def editions() -> tuple[Edition, ...]:
     ['2025']
     """
     return _REG.editions()
+
+
+def changes(old: str, new: str) -> Changes:
+    """The claim frequency codes added, deleted and revised from edition ``old`` to ``new``
+    (see :mod:`codekit.changes`).
+
+    >>> len(changes("2025", "2025"))   # one edition ships
+    0
+    """
+    from .changes import compare
+
+    return compare(code_set(old), code_set(new))
 
 
 def __getattr__(name: str) -> Any:

@@ -39,6 +39,7 @@ from .errors import CodekitError, EditionNotFound, InvalidCodeFormat
 if TYPE_CHECKING:
     from typing import Any
 
+    from .changes import Changes
     from .status import CheckResult, CodeStatus
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "CodeStatus",
     "NoCPTFile",
     "category",
+    "changes",
     "check",
     "code_set",
     "editions",
@@ -310,6 +312,17 @@ def editions() -> tuple[Edition, ...]:
     ()
     """
     return _REG.editions()
+
+
+def changes(old: str, new: str) -> Changes:
+    """The CPT codes added, deleted and revised between two loaded editions of your licensed
+    file (edition ids; see :mod:`codekit.changes`).
+
+    No CPT edition ships with codekit: load two years of your file first.
+    """
+    from .changes import compare
+
+    return compare(code_set(old), code_set(new))
 
 
 # ------------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@ codekit ships the CMS **FY2018** diagnosis GEMs (edition ``"2018"``), the last
 ones CMS published, in both directions, from the official text files. GEMs
 are a translation aid, not a crosswalk to bill from: an ``approximate`` entry
 is not an exact equivalent, and some codes have no match at all (``no_map``).
+There is no ``gems.changes()``: CMS published no GEMs after 2018, so there is
+one edition and nothing to compare (the code sets on either side have
+``changes()``: :func:`codekit.icd10cm.changes`).
 
 Each source code gives a :class:`GemMapping`, a sequence of :class:`GemEntry`
 (one per GEM row, in file order) with the five flags decoded:

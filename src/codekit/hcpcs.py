@@ -39,12 +39,14 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._parsers.hcpcs import Parsed
+    from .changes import Changes
     from .status import CheckResult, CodeStatus
 
 __all__ = [
     "CheckResult",
     "CodeStatus",
     "HCPCSCode",
+    "changes",
     "check",
     "code_set",
     "editions",
@@ -492,6 +494,22 @@ def editions() -> tuple[Edition, ...]:
     ['2020', '2025-Q4', '2026-Q1']
     """
     return _REG.editions()
+
+
+def changes(old: str, new: str) -> Changes:
+    """The HCPCS codes added (in effect on the new edition's first day), deleted (terminated
+    or dropped) and with a revised description from edition ``old`` to ``new`` (see
+    :mod:`codekit.changes`).
+
+    >>> ch = changes("2025-Q4", "2026-Q1")
+    >>> len(ch.added), len(ch.deleted), len(ch.revised)
+    (160, 95, 296)
+    >>> "C5271" in [c.code for c in ch.deleted]   # terminated 2025-12-31
+    True
+    """
+    from .changes import compare
+
+    return compare(code_set(old), code_set(new), in_force=lambda c, day: c.in_effect(day))
 
 
 # ------------------------------------------------------------------------------------------

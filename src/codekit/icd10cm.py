@@ -8,7 +8,7 @@ the newest edition. Input may have the dot or not, any case, blanks around it.
 ('E119', 'E11.9')
 >>> c = icd10cm.get("E11.9")
 >>> c.description, c.billable, c.parent, c.edition.id
-('Type 2 diabetes mellitus without complications', True, 'E11', 'FY2026')
+('Type 2 diabetes mellitus without complications', True, 'E11', 'FY2027')
 >>> c.chapter.number, c.block.id
 (4, 'E08-E13')
 >>> icd10cm.is_valid("E11"), icd10cm.check("E11").status.value
@@ -25,8 +25,30 @@ import os
 
 from . import _resources
 from ._editions import Edition, _Registry
+from ._icd10cm_notes import seventh_for
+from ._icd10cm_tabular import (
+    Block,
+    Chapter,
+    IntroSection,
+    Note,
+    Notes,
+    Section,
+    SeventhCharacter,
+    _tabular,
+    ancestors,
+    chapter,
+    chapters,
+    common_ancestor,
+    introduction,
+    is_ancestor,
+    is_descendant,
+    notes_for,
+    section,
+    sections,
+    walk,
+)
 from ._normalize import dotted
-from ._record import Record, TreeCodeRecord
+from ._record import TreeCodeRecord
 from ._store import Table
 from ._typing import TYPE_CHECKING
 from .codeset import CodeSet, _bundled_bootstrap, _System
@@ -35,6 +57,7 @@ from .errors import CodekitError, SourceFormatError
 if TYPE_CHECKING:
     from typing import Any
 
+    from .changes import Changes
     from .status import CheckResult, CodeStatus
 
 __all__ = [
@@ -43,19 +66,33 @@ __all__ = [
     "CheckResult",
     "CodeStatus",
     "ICD10CMCode",
+    "IntroSection",
     "Note",
     "Notes",
+    "Section",
     "SeventhCharacter",
+    "ancestors",
+    "changes",
+    "chapter",
+    "chapters",
     "check",
     "code_set",
+    "common_ancestor",
     "editions",
     "format",
     "get",
+    "introduction",
+    "is_ancestor",
+    "is_descendant",
     "is_valid",
     "load",
     "lookup",
     "normalize",
+    "search",
+    "section",
+    "sections",
     "validate",
+    "walk",
 ]
 
 SYSTEM = "icd10cm"
@@ -64,110 +101,6 @@ _PATTERN = r"[A-Z][0-9A-Z][0-9A-Z][0-9A-Z]{0,4}"
 _FORMAT_HINT = "a letter, then 2 letters or digits, then up to 4 more, e.g. E11.9 or S52.521A"
 ICD10_START = datetime.date(2015, 10, 1)
 """ICD-10-CM replaced ICD-9-CM for dates of service from this day."""
-
-
-class Chapter(Record):
-    """A chapter of the tabular list.
-
-    >>> get("E11.9").chapter
-    Chapter(number=4, description='Endocrine, nutritional and metabolic diseases', first='E00', last='E89')
-    """
-
-    __slots__ = ("number", "description", "first", "last")
-    number: int
-    description: str
-    first: str | None
-    """First category of the chapter's range, e.g. ``"E00"``."""
-    last: str | None
-
-    def __init__(self, number: int, description: str, first: str | None, last: str | None):
-        super().__init__(number=number, description=description, first=first, last=last)
-
-
-class Block(Record):
-    """A block (section) of the tabular list.
-
-    >>> get("E11.9").block
-    Block(id='E08-E13', description='Diabetes mellitus')
-    """
-
-    __slots__ = ("id", "description")
-    id: str
-    description: str
-
-    def __init__(self, id: str, description: str):
-        super().__init__(id=id, description=description)
-
-
-class Note(Record):
-    """One note of the tabular, with where it is written.
-
-    ``source`` is the code (display form), ``"block E08-E13"`` or ``"chapter 4"``
-    the note comes from: notes written at a category apply to every code in it.
-    """
-
-    __slots__ = ("text", "source")
-    text: str
-    source: str
-
-    def __init__(self, text: str, source: str):
-        super().__init__(text=text, source=source)
-
-
-_NOTE_FIELDS = (
-    "inclusion_terms",
-    "includes",
-    "excludes1",
-    "excludes2",
-    "code_first",
-    "use_additional_code",
-    "code_also",
-    "notes",
-    "seventh_character_note",
-)
-
-
-class Notes(Record):
-    """The tabular notes that apply to a code (its own and its ancestors').
-
-    Inclusion terms belong to the code itself; every other kind is inherited from
-    the code's ancestors, block and chapter, as the tabular's conventions say.
-    Each field is a tuple of :class:`Note`.
-
-    >>> [n.text for n in get("A00.0").notes.inclusion_terms]
-    ['Classical cholera']
-    """
-
-    __slots__ = _NOTE_FIELDS
-    inclusion_terms: tuple[Note, ...]
-    includes: tuple[Note, ...]
-    excludes1: tuple[Note, ...]
-    excludes2: tuple[Note, ...]
-    code_first: tuple[Note, ...]
-    use_additional_code: tuple[Note, ...]
-    code_also: tuple[Note, ...]
-    notes: tuple[Note, ...]
-    seventh_character_note: tuple[Note, ...]
-
-    def __init__(self, **kinds: tuple[Note, ...]) -> None:
-        unknown = set(kinds) - set(_NOTE_FIELDS)
-        if unknown:
-            raise TypeError(f"unknown note kinds: {sorted(unknown)}")
-        super().__init__(**{k: tuple(kinds.get(k, ())) for k in _NOTE_FIELDS})
-
-
-class SeventhCharacter(Record):
-    """A 7th-character value the tabular defines for a category or subcategory."""
-
-    __slots__ = ("char", "description", "notes", "source")
-    char: str
-    description: str
-    notes: tuple[str, ...]
-    source: str
-    """The code whose 7th-character definition this is."""
-
-    def __init__(self, char: str, description: str, notes: tuple[str, ...], source: str):
-        super().__init__(char=char, description=description, notes=notes, source=source)
 
 
 class ICD10CMCode(TreeCodeRecord):
@@ -250,19 +183,19 @@ class ICD10CMCode(TreeCodeRecord):
     def notes(self) -> Notes:
         """Tabular notes that apply, own and inherited (empty for editions built from
         files that carry no notes)."""
-        return _notes_for(self._set, self._row)
+        return notes_for(self._set, self._row)
 
     @property
     def seventh_characters(self) -> tuple[SeventhCharacter, ...]:
         """The 7th characters defined for this code's category or subcategory."""
-        return _seventh_for(self._set, self._row)
+        return seventh_for(self._set, self._row)
 
     @property
     def seventh_character(self) -> SeventhCharacter | None:
         """For a 7-character code made from a 7th-character definition: that definition."""
         if len(self.code) != 8:
             return None
-        for s in _seventh_for(self._set, self._row):
+        for s in seventh_for(self._set, self._row):
             if s.char == self.code[-1]:
                 return s
         return None
@@ -276,7 +209,8 @@ def _make(cs: CodeSet[ICD10CMCode], row: int) -> ICD10CMCode:
     cols = cs._cache.get("columns")
     if cols is None:
         t = cs._table
-        cols = cs._cache["columns"] = (t.ints("chapter"), t.ints("block"), _chapters(cs), _blocks(cs))
+        tab = _tabular(cs)
+        cols = cs._cache["columns"] = (t.ints("chapter"), t.ints("block"), tab.chapters, tab.sections)
     chapter_of, block_of, chapters, blocks = cols
     t = cs._table
     p = cs._parent_row(row)
@@ -296,71 +230,6 @@ def _make(cs: CodeSet[ICD10CMCode], row: int) -> ICD10CMCode:
         cs,
         row,
     )
-
-
-def _chapters(cs: CodeSet[ICD10CMCode]) -> list[Chapter]:
-    got: list[Chapter] | None = cs._cache.get("chapters")
-    if got is None:
-        got = []
-        for line in cs._table.lines("chapters"):
-            num, first, last, desc = line.split("\t")
-            got.append(Chapter(int(num), desc, first or None, last or None))
-        cs._cache["chapters"] = got
-    return got
-
-
-def _blocks(cs: CodeSet[ICD10CMCode]) -> list[Block]:
-    got: list[Block] | None = cs._cache.get("blocks")
-    if got is None:
-        got = []
-        for line in cs._table.lines("blocks"):
-            bid, _first, _last, _ch, desc = line.split("\t")
-            got.append(Block(bid, desc))
-        cs._cache["blocks"] = got
-    return got
-
-
-def _notes_for(cs: CodeSet[ICD10CMCode], row: int) -> Notes:
-    raw: dict[str, dict[str, list[str]]] = cs._table.json("notes")
-    if not raw:
-        return Notes()
-    collected: dict[str, list[Note]] = {k: [] for k in _NOTE_FIELDS}
-    chain = [row]
-    p = cs._parent_row(row)
-    while p is not None:
-        chain.append(p)
-        p = cs._parent_row(p)
-    sources: list[tuple[str, str]] = []
-    ch = cs._table.ints("chapter")[row]
-    bl = cs._table.ints("block")[row]
-    if ch != 255:
-        num = _chapters(cs)[ch].number
-        sources.append((f"chapter:{num}", f"chapter {num}"))
-    if bl != 65535:
-        bid = _blocks(cs)[bl].id
-        sources.append((f"block:{bid}", f"block {bid}"))
-    for r in reversed(chain):
-        sources.append((cs._code(r), _display(cs._code(r))))
-    for key, label in sources:
-        own = key == cs._code(row)
-        for kind, texts in raw.get(key, {}).items():
-            if kind == "inclusion_terms" and not own:
-                continue
-            collected[kind].extend(Note(t, label) for t in texts)
-    return Notes(**{k: tuple(v) for k, v in collected.items()})
-
-
-def _seventh_for(cs: CodeSet[ICD10CMCode], row: int) -> tuple[SeventhCharacter, ...]:
-    raw: dict[str, list[list[Any]]] = cs._table.json("seventh")
-    r: int | None = row
-    while r is not None:
-        code = cs._code(r)
-        if code in raw:
-            return tuple(
-                SeventhCharacter(c, d, tuple(n), _display(code)) for c, d, n in raw[code]
-            )
-        r = cs._parent_row(r)
-    return ()
 
 
 # ------------------------------------------------------------------------------------------
@@ -451,7 +320,7 @@ def lookup(code: str, *, as_of: object = None) -> ICD10CMCode:
     >>> lookup("E11.A", as_of=datetime.date(2025, 6, 1))
     Traceback (most recent call last):
     ...
-    codekit.errors.CodeInactive: E11.A is not in ICD-10-CM FY2025, ... it exists in FY2026 (2025-10-01 to 2026-09-30)
+    codekit.errors.CodeInactive: E11.A is not in ICD-10-CM FY2025, ... it exists in FY2026 (2025-10-01 to 2026-09-30), FY2027 (2026-10-01 to 2027-09-30)
     """
     return _SYS.lookup(code, as_of)
 
@@ -466,7 +335,7 @@ def validate(code: object, *, as_of: object = None) -> str:
     >>> validate("E11")
     Traceback (most recent call last):
     ...
-    codekit.errors.CodeNotBillable: E11 is a header in ICD-10-CM FY2026, not billable; ...
+    codekit.errors.CodeNotBillable: E11 is a header in ICD-10-CM FY2027, not billable; ...
     """
     return _SYS.validate(code, as_of)
 
@@ -503,7 +372,7 @@ def code_set(edition: str | None = None, *, as_of: object = None) -> CodeSet[ICD
 
     >>> cs = code_set("FY2024")
     >>> len(cs), cs.billable_count
-    (98499, 74044)
+    (97296, 74044)
     """
     return _REG.resolve(edition, as_of)
 
@@ -512,7 +381,7 @@ def editions() -> tuple[Edition, ...]:
     """The editions available (bundled and loaded), oldest first.
 
     >>> [e.id for e in editions()]
-    ['FY2024', 'FY2025', 'FY2026']
+    ['FY2024', 'FY2025', 'FY2026', 'FY2027']
     """
     return _REG.editions()
 
@@ -555,6 +424,7 @@ def load(
     'Type 2 diabetes mellitus without complications'
     """
     from ._parsers import icd10cm as parser
+    from ._parsers import icd10cm_table as table
 
     name = os.fspath(path)
     parsed = parser.read(name)
@@ -578,12 +448,17 @@ def load(
         fy = int(m.group(1))
         effective = effective or datetime.date(fy - 1, 10, 1)
         end = end or datetime.date(fy, 9, 30)
-    ref = _reference_blocks()
-    data = parser.to_table(
-        parsed,
-        {"system": SYSTEM, "edition": edition, "source": name, "kind": parsed.kind},
-        **ref,
-    )
+    meta = {"system": SYSTEM, "edition": edition, "source": name, "kind": parsed.kind}
+    if parsed.kind == "tabular":
+        parsed.tabular_edition = edition
+        data = table.to_table(parsed, meta)
+    else:
+        # chapters, sections and 7th-character definitions of the newest bundled tabular
+        tables = [_resources.open_table(p) for _e, p in _resources.bundled_editions(SYSTEM)]
+        parser.drop_placeholder_headers(parsed, table.known_headers(tables))
+        ref = table.reference_from_tables(tables)
+        parser.mark_seventh(parsed.rows, ref.pop("seventh"))
+        data = table.to_table(parsed, meta, **ref)
     ed = Edition(
         system=SYSTEM,
         id=edition,
@@ -599,34 +474,20 @@ def load(
     return cs
 
 
-def _reference_blocks() -> dict[str, Any]:
-    """Chapters/blocks of the newest bundled tabular edition, for flat files."""
-    for _edition, path in reversed(_resources.bundled_editions(SYSTEM)):
-        t = _resources.open_table(path)
-        if t.meta.get("kind") == "tabular":
-            codes = t.all_keys("codes")
-            block_of = t.ints("block")
-            cat: dict[str, int] = {}
-            for c, b in zip(codes, block_of, strict=True):
-                if len(c) == 3 and b != 65535:
-                    cat[c] = b
-            chapters = []
-            for line in t.lines("chapters"):
-                num, first, last, desc = line.split("\t")
-                chapters.append(
-                    {"number": int(num), "first": first or None, "last": last or None,
-                     "description": desc}
-                )
-            blocks = []
-            for line in t.lines("blocks"):
-                bid, first, last, ch, desc = line.split("\t")
-                blocks.append(
-                    {"id": bid, "first": first, "last": last, "chapter": int(ch),
-                     "description": desc}
-                )
-            return {"chapters": chapters, "blocks": blocks, "category_block": cat}
-    return {}
+def changes(old: str, new: str) -> Changes:
+    """What changed from edition ``old`` to edition ``new`` (ids, e.g. ``"FY2026"``):
+    codes added, deleted, and with revised descriptions, and the codes that became
+    headers, with their new children (see :mod:`codekit.changes`).
 
+    >>> ch = changes("FY2026", "FY2027")
+    >>> len(ch.added), len(ch.deleted), len(ch.revised)
+    (190, 30, 4)
+    >>> [(c.code, c.children) for c in ch.became_headers][:1]
+    [('D69.1', ('D69.11', 'D69.19'))]
+    """
+    from .changes import compare
+
+    return compare(code_set(old), code_set(new))
 
 
 def __getattr__(name: str) -> Any:

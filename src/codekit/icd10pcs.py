@@ -1,16 +1,18 @@
-"""ICD-10-PCS inpatient procedure codes (CMS), FY2024.
+"""ICD-10-PCS inpatient procedure codes (CMS), FY2024 to FY2027.
 
 Every ICD-10-PCS code has exactly 7 characters (digits and letters, no I or
 O); each position is an axis: section, body system, root operation, body part,
 approach, device, qualifier (the names of the Medical and Surgical section;
-other sections give some positions other meanings). All 78,603 codes of the
-FY2024 codes file are valid (billable). Prefixes of 1 to 4 characters
-(section, body system, table, body part) are headers, derived from the codes.
+other sections give some positions other meanings). Every code of an edition's
+file is valid (billable). Prefixes of 1 to 4 characters (section, body system,
+table, body part) are headers, derived from the codes; the order files (FY2025,
+FY2026, October releases: the April updates are not in them) title the
+3-character tables.
 
 >>> from codekit import icd10pcs
 >>> c = icd10pcs.get("0dtj0zz")
 >>> c.code, c.billable, c.edition.id
-('0DTJ0ZZ', True, 'FY2024')
+('0DTJ0ZZ', True, 'FY2027')
 >>> c.description
 'Resection of Appendix, Open Approach'
 >>> c.axes.operation.meaning, c.axes.body_part.meaning, c.axes.approach.meaning
@@ -35,6 +37,7 @@ from .errors import CodekitError, SourceFormatError
 if TYPE_CHECKING:
     from typing import Any
 
+    from .changes import Changes
     from .status import CheckResult, CodeStatus
 
 __all__ = [
@@ -43,6 +46,7 @@ __all__ = [
     "CheckResult",
     "CodeStatus",
     "ICD10PCSCode",
+    "changes",
     "check",
     "code_set",
     "editions",
@@ -319,7 +323,7 @@ def lookup(code: str, *, as_of: object = None) -> ICD10PCSCode:
     >>> lookup("0DTJ0ZY")
     Traceback (most recent call last):
     ...
-    codekit.errors.CodeNotFound: 0DTJ0ZY is not in ICD-10-PCS FY2024; did you mean 0DTJ0ZZ, ...?
+    codekit.errors.CodeNotFound: 0DTJ0ZY is not in ICD-10-PCS FY2027; did you mean 0DTJ0ZZ, ...?
     """
     return _SYS.lookup(code, as_of)
 
@@ -350,7 +354,7 @@ def check(code: object, *, as_of: object = None) -> CheckResult:
     >>> check("0DTJ0ZZ").status.value, check("0DT").status.value, check("0DTJ0").status.value
     ('valid', 'not_billable', 'unknown')
     >>> check("0DTJ0").message
-    '0DTJ0 is not a code in any ICD-10-PCS edition codekit has (FY2024 in force); ICD-10-PCS codes have 7 characters; near codes: 0DTJ0ZZ, ...'
+    '0DTJ0 is not a code in any ICD-10-PCS edition codekit has (FY2027 in force); ICD-10-PCS codes have 7 characters; near codes: 0DTJ0ZZ, ...'
     """
     return _SYS.check(code, as_of)
 
@@ -372,6 +376,19 @@ def editions() -> tuple[Edition, ...]:
     [('FY2024', '2023-10-01', '2024-09-30')]
     """
     return _REG.editions()
+
+
+def changes(old: str, new: str) -> Changes:
+    """The ICD-10-PCS codes added, deleted and retitled from edition ``old`` to ``new`` (see
+    :mod:`codekit.changes`).
+
+    >>> ch = changes("FY2025", "FY2026")
+    >>> len(ch.added), len(ch.deleted), [c.code for c in ch.revised]
+    (206, 39, ['XW133G8', 'XW143G8'])
+    """
+    from .changes import compare
+
+    return compare(code_set(old), code_set(new))
 
 
 # ------------------------------------------------------------------------------------------

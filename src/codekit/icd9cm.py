@@ -43,12 +43,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+    from .changes import Changes
     from .status import CheckResult, CodeStatus
 
 __all__ = [
     "CheckResult",
     "CodeStatus",
     "ICD9CMCode",
+    "changes",
     "check",
     "code_set",
     "editions",
@@ -391,6 +393,18 @@ def editions() -> tuple[Edition, ...]:
     [('v32', '2014-10-01', '2015-09-30')]
     """
     return _REG.editions()
+
+
+def changes(old: str, new: str) -> Changes:
+    """The ICD-9-CM diagnosis codes added, deleted and revised from edition ``old`` to
+    ``new`` (see :mod:`codekit.changes`).
+
+    >>> len(changes("v32", "v32"))   # v32 is the final edition
+    0
+    """
+    from .changes import compare
+
+    return compare(code_set(old), code_set(new))
 
 
 def __getattr__(name: str) -> Any:

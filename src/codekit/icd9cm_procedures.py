@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._editions import Edition
+    from .changes import Changes
     from .codeset import CodeSet, _System
     from .status import CheckResult, CodeStatus
 
@@ -31,6 +32,7 @@ __all__ = [
     "CheckResult",
     "CodeStatus",
     "ICD9CMProcedureCode",
+    "changes",
     "check",
     "code_set",
     "editions",
@@ -164,6 +166,18 @@ def editions() -> tuple[Edition, ...]:
     ['v32']
     """
     return _REG.editions()
+
+
+def changes(old: str, new: str) -> Changes:
+    """The ICD-9-CM procedure codes added, deleted and revised from edition ``old`` to
+    ``new`` (see :mod:`codekit.changes`).
+
+    >>> len(changes("v32", "v32"))   # v32 is the final edition
+    0
+    """
+    from .changes import compare
+
+    return compare(code_set(old), code_set(new))
 
 
 def __getattr__(name: str) -> Any:

@@ -33,12 +33,14 @@ if TYPE_CHECKING:
     from typing import Any
 
     from ._parsers.hcpcs import Parsed
+    from .changes import Changes
     from .status import CheckResult, CodeStatus
 
 __all__ = [
     "CheckResult",
     "CodeStatus",
     "Modifier",
+    "changes",
     "check",
     "code_set",
     "editions",
@@ -287,6 +289,19 @@ def editions() -> tuple[Edition, ...]:
     ['2020', '2025-Q4', '2026-Q1']
     """
     return _REG.editions()
+
+
+def changes(old: str, new: str) -> Changes:
+    """The modifiers added, deleted (terminated or dropped) and with a revised description
+    from edition ``old`` to ``new`` (see :mod:`codekit.changes`).
+
+    >>> ch = changes("2020", "2025-Q4")
+    >>> len(ch.added), len(ch.deleted), len(ch.revised)
+    (14, 10, 6)
+    """
+    from .changes import compare
+
+    return compare(code_set(old), code_set(new), in_force=lambda c, day: c.in_effect(day))
 
 
 # ------------------------------------------------------------------------------------------

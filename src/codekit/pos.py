@@ -29,12 +29,14 @@ from .errors import CodeInactive
 if TYPE_CHECKING:
     from typing import Any
 
+    from .changes import Changes
     from .status import CheckResult, CodeStatus
 
 __all__ = [
     "CheckResult",
     "CodeStatus",
     "POSCode",
+    "changes",
     "check",
     "code_set",
     "editions",
@@ -291,6 +293,20 @@ def editions() -> tuple[Edition, ...]:
     [('2025', None)]
     """
     return _REG.editions()
+
+
+def changes(old: str, new: str) -> Changes:
+    """The place-of-service codes added, deleted and renamed from edition ``old`` to ``new``
+    (see :mod:`codekit.changes`).
+
+    >>> len(changes("2025", "2025"))   # one edition ships
+    0
+    """
+    from .changes import compare
+
+    return compare(
+        code_set(old), code_set(new), in_force=lambda c, day: c.valid_on(day), short_field="name"
+    )
 
 
 def __getattr__(name: str) -> Any:

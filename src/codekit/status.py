@@ -52,7 +52,7 @@ class CheckResult(Record):
     >>> r == CodeStatus.NEEDS_7TH_CHARACTER, bool(r), r.ok
     (True, False, False)
     >>> r.message
-    'S52.521 needs a 7th character (ICD-10-CM FY2026): one of A, D, G, K, P, S, e.g. S52.521A'
+    'S52.521 needs a 7th character (ICD-10-CM FY2027): one of A, D, G, K, P, S, e.g. S52.521A'
     """
 
     __slots__ = ("code", "system", "status", "message", "edition", "valid_from", "valid_to")

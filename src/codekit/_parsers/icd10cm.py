@@ -1,4 +1,4 @@
-"""Readers for the official ICD-10-CM files, and the writer of codekit tables.
+"""Readers for the official ICD-10-CM files.
 
 Three official layouts are read, plain, gzipped or zipped:
 
@@ -11,9 +11,10 @@ Three official layouts are read, plain, gzipped or zipped:
 * the **codes file** (``icd10cm_codes_YYYY.txt``): billable codes and long
   descriptions only; headers are derived from the code structure.
 
-Every reader returns a :class:`Parsed` edition; :func:`to_table` turns it into
-the bytes of a codekit table. A line or element the reader does not understand
-raises :class:`~codekit.errors.SourceFormatError` naming the file and line.
+Every reader returns a :class:`Parsed` edition;
+:func:`codekit._parsers.icd10cm_table.to_table` turns it into the bytes of a
+codekit table. A line or element the reader does not understand raises
+:class:`~codekit.errors.SourceFormatError` naming the file and line.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from typing import Any
 
 import attrs
 
-from .. import _store
 from .._sources import decode_text, pick_by_patterns, read_bytes
 from ..errors import SourceFormatError
 
@@ -73,7 +73,13 @@ class Parsed:
     chapters: list[dict[str, Any]] = attrs.Factory(list)
     blocks: list[dict[str, Any]] = attrs.Factory(list)
     notes: dict[str, dict[str, list[str]]] = attrs.Factory(dict)
+    """Notes by place (a code, ``block:<section id>`` or ``chapter:<number>``), then kind."""
     seventh: dict[str, list[list[Any]]] = attrs.Factory(dict)
+    """7th-character definitions by code: ``[char, description, [notes]]``."""
+    intro: list[tuple[str, str, list[str]]] = attrs.Factory(list)
+    """The introduction: ``(type, title, notes)`` per introSection."""
+    tabular_edition: str | None = None
+    """The edition whose tabular gave the notes, chapters and sections (when known)."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -171,7 +177,7 @@ def parse_order_tsv(text: str, name: str) -> Parsed:
 
 
 def _link_flat(rows: list[Row], name: str) -> list[Row]:
-    """Parents by longest known prefix; headers above 7-character codes need a 7th."""
+    """Parents by longest known prefix (7th characters: see :func:`mark_seventh`)."""
     index = {}
     for i, r in enumerate(rows):
         if r.code in index:
@@ -182,15 +188,54 @@ def _link_flat(rows: list[Row], name: str) -> list[Row]:
             if r.code[:cut] in index:
                 r.parent = r.code[:cut]
                 break
-    for r in rows:
-        if len(r.code) == 7 and r.parent is not None and len(r.parent) >= 6:
-            p = rows[index[r.parent]]
-            if not p.billable:
-                p.needs_7th = True
-    for r in rows:
-        if r.billable and r.needs_7th:  # pragma: no cover - inconsistent file
-            raise SourceFormatError(f"{r.code} is billable but has 7th-character codes", path=name)
     return rows
+
+
+def mark_seventh(rows: list[Row], defs: dict[str, Sequence[str]]) -> list[str]:
+    """Mark the headers of a flat edition that need a 7th character; return the
+    problems found (empty when the file agrees with the definitions).
+
+    The one rule, for every edition: a header needs a 7th character when a
+    7th-character definition is in force for it (in ``defs``, code -> defined
+    characters: its own or its nearest ancestor's, as in the tabular) and its
+    children are its 7th-character codes: the header padded with ``X`` to 6
+    characters, plus one character. Structure alone cannot tell: C44.1021 is a
+    7-character code of its own under C44.102, and H54.0X33 one under H54.0X3,
+    while M48.51XA is M48.51 with a placeholder and a 7th character.
+
+    A problem is a header whose children are 7th-character codes by shape while
+    the definition in force lacks their character, or a billable code with
+    children.
+    """
+    kids: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.parent is not None:
+            kids.setdefault(r.parent, []).append(r)
+    problems: list[str] = []
+    for r in rows:
+        r.needs_7th = False
+        children = kids.get(r.code)
+        if not children:
+            continue
+        if r.billable:
+            problems.append(f"{r.code} is billable but has codes below it")
+            continue
+        chars: Sequence[str] | None = None
+        for cut in range(len(r.code), 2, -1):  # its own definition, else the nearest above
+            if r.code[:cut] in defs:
+                chars = defs[r.code[:cut]]
+                break
+        if chars is None:
+            continue
+        base = r.code.ljust(6, "X")
+        if all(len(k.code) == 7 and k.code[:6] == base for k in children):
+            r.needs_7th = True
+            odd = [k.code for k in children if k.code[6] not in chars]
+            if odd:
+                problems.append(
+                    f"{r.code}: 7th character not in the definition in force: {', '.join(odd)}"
+                )
+    return problems
 
 
 def _derive_headers(rows: list[Row]) -> list[Row]:
@@ -215,6 +260,24 @@ def _derive_headers(rows: list[Row]) -> list[Row]:
             out.append(Row(pre, False, False, None, None))
         out.append(r)
     return _link_flat(out, "")
+
+
+def drop_placeholder_headers(parsed: Parsed, known: set[str]) -> int:
+    """For a codes file: drop derived headers that end in the placeholder X unless
+    ``known`` (the headers of official order files) lists them; returns how many.
+
+    The structure cannot tell ``T36.0X`` (a header of the order file) from
+    ``M1A.9X`` (only the placeholder of M1A.9XX1): a header is only what an
+    official file lists. Parents are linked again.
+    """
+    if parsed.kind != "codes":
+        return 0
+    keep = [r for r in parsed.rows if r.billable or not r.code.endswith("X") or r.code in known]
+    dropped = len(parsed.rows) - len(keep)
+    for r in keep:
+        r.parent = None
+    parsed.rows = _link_flat(keep, parsed.source)
+    return dropped
 
 
 # ---------------------------------------------------------------------------------------
@@ -283,7 +346,7 @@ def _notes_of(node: _Node, name: str) -> list[str]:
     for c in node.children:
         if c.tag != "note":
             raise _unknown(c, node.tag, name)
-        out.append(" ".join(c.text.split()))
+        out.append(c.text.strip())  # exactly as written, blanks at either end aside
     return out
 
 
@@ -324,7 +387,10 @@ def parse_tabular_xml(data: bytes, name: str) -> Parsed:
     version_node = root.child("version")
     parsed = Parsed("tabular", name, [], version=version_node.text.strip() if version_node else None)
     for top in root.children:
-        if top.tag in ("version", "introduction"):
+        if top.tag == "version":
+            continue
+        if top.tag == "introduction":
+            _introduction(top, parsed, name)
             continue
         if top.tag != "chapter":
             raise _unknown(top, root.tag, name)
@@ -332,6 +398,21 @@ def parse_tabular_xml(data: bytes, name: str) -> Parsed:
     if not parsed.rows:
         raise SourceFormatError("no codes found in the tabular", path=name)
     return parsed
+
+
+def _introduction(node: _Node, parsed: Parsed, name: str) -> None:
+    for sec in node.children:
+        if sec.tag != "introSection":
+            raise _unknown(sec, node.tag, name)
+        title, notes = "", []
+        for c in sec.children:
+            if c.tag == "title":
+                title = " ".join(c.flat_text().split())
+            elif c.tag == "instruction":
+                notes.extend(_notes_of(c, name))
+            else:
+                raise _unknown(c, sec.tag, name)
+        parsed.intro.append((sec.attributes.get("type", ""), title, notes))
 
 
 def _collect_notes(node: _Node, key: str, parsed: Parsed, name: str) -> bool:
@@ -371,6 +452,10 @@ def _chapter(node: _Node, parsed: Parsed, name: str) -> None:
 
 def _section(node: _Node, parsed: Parsed, ch_index: int, name: str) -> None:
     sid = node.attributes.get("id", "").strip()
+    if not re.fullmatch(r"[A-Z0-9]{3}(?:-[A-Z0-9]{3})?", sid):
+        raise SourceFormatError(
+            f"section id {sid[:60]!r} is not a range such as A00-A09", path=name, line=node.line
+        )
     desc_node = node.child("desc")
     desc = " ".join(desc_node.text.split()) if desc_node else ""
     block_index = len(parsed.blocks)
@@ -448,7 +533,7 @@ def _diag(
                         )
                     own_seventh.append([ch_, " ".join(e.text.split()), []])
                 elif e.tag == "note" and own_seventh:
-                    own_seventh[-1][2].append(" ".join(e.text.split()))
+                    own_seventh[-1][2].append(e.text.strip())
                 else:
                     raise _unknown(e, "sevenChrDef", name)
             parsed.seventh[code] = own_seventh
@@ -457,7 +542,8 @@ def _diag(
         elif not _collect_notes(c, code, parsed, name):
             raise _unknown(c, "diag", name)
     active = own_seventh if own_seventh is not None else seventh
-    exclusions = exclusions + tuple(_not_apply(parsed.notes.get(code, {}).get("notes", [])))
+    own_notes = parsed.notes.get(code, {}).get("notes", [])
+    exclusions = exclusions + tuple(_not_apply([" ".join(n.split()) for n in own_notes]))
     leaf = not kids
     row = Row(code, leaf and active is None, leaf and active is not None, parent, desc, None, ch, blk)
     parsed.rows.append(row)
@@ -476,73 +562,3 @@ def _diag(
             ):
                 continue
             parsed.rows.append(Row(base + ch_, True, False, code, f"{desc}, {text}", None, ch, blk))
-
-
-# ---------------------------------------------------------------------------------------
-# the codekit table
-def to_table(
-    parsed: Parsed,
-    meta: dict[str, Any],
-    *,
-    chapters: Sequence[dict[str, Any]] | None = None,
-    blocks: Sequence[dict[str, Any]] | None = None,
-    category_block: dict[str, int] | None = None,
-) -> bytes:
-    """Serialize a parsed edition.
-
-    For flat files (no tabular), ``chapters``/``blocks`` and ``category_block``
-    (3-character category -> block index) come from a tabular edition; a
-    category the map lacks takes the block of the category before it in
-    official order.
-    """
-    rows = parsed.rows
-    ch_list = list(parsed.chapters or chapters or [])
-    bl_list = list(parsed.blocks or blocks or [])
-    if not parsed.chapters and category_block is not None:
-        last = -1
-        for r in rows:
-            blk = category_block.get(r.code[:3], -1)
-            if blk < 0:
-                blk = last
-            last = blk
-            r.block = blk
-            r.chapter = bl_list[blk]["chapter"] if blk >= 0 else -1
-    index = {r.code: i for i, r in enumerate(rows)}
-    from ..codeset import FLAG_BILLABLE, FLAG_NEEDS_7TH
-
-    for c in ch_list + bl_list:
-        for v in c.values():
-            if isinstance(v, str) and ("\t" in v or "\n" in v):
-                raise ValueError(f"tab or newline in chapter/block field {v!r}")
-    return _store.write(
-        meta,
-        keys={"codes": [r.code for r in rows]},
-        lines={
-            "chapters": [
-                f"{c['number']}\t{c['first'] or ''}\t{c['last'] or ''}\t{c['description']}"
-                for c in ch_list
-            ],
-            "blocks": [
-                f"{b['id']}\t{b['first']}\t{b['last']}\t{b['chapter']}\t{b['description']}"
-                for b in bl_list
-            ],
-        },
-        ints={
-            "flags": (
-                "u8",
-                [(FLAG_BILLABLE if r.billable else 0) | (FLAG_NEEDS_7TH if r.needs_7th else 0)
-                 for r in rows],
-            ),
-            "parent": ("i32", [index[r.parent] if r.parent else -1 for r in rows]),
-            "chapter": ("u8", [r.chapter if r.chapter >= 0 else 255 for r in rows]),
-            "block": ("u16", [r.block if r.block >= 0 else 65535 for r in rows]),
-        },
-        texts={
-            "description": [r.description for r in rows],
-            "short_description": [r.short_description for r in rows],
-        },
-        jsons={
-            "notes": parsed.notes,
-            "seventh": parsed.seventh,
-        },
-    )
