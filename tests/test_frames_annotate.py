@@ -35,7 +35,8 @@ DAYS = [
     datetime.date(2025, 6, 1),
     datetime.date(2025, 10, 1),
     datetime.date(2026, 3, 15),
-    datetime.date(2026, 11, 1),  # after the newest edition: FY2026 with a warning
+    datetime.date(2026, 11, 1),
+    datetime.date(2027, 11, 1),  # after the newest edition: used, with a warning
 ]
 
 

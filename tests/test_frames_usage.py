@@ -127,7 +127,7 @@ def test_edition_changes_against_the_editions() -> None:
     same = ["E11.9", "I10"]
     used = deleted + split + same + split[:1]
     df = pl.DataFrame({"dx": used, "dos": ["2025-03-01"] * len(used)})
-    out = frames.edition_changes(df, "dx", date_column="dos").to_dicts()
+    out = frames.edition_changes(df, "dx", date_column="dos", to="FY2026").to_dicts()
     got = {(r["code"], r["change"]): r for r in out}
     assert set(got) == {(c, "deleted") for c in deleted} | {(c, "split") for c in split}
     for c in split:
@@ -138,6 +138,9 @@ def test_edition_changes_against_the_editions() -> None:
     assert got[(split[0], "split")]["count"] == 2
     for c in deleted:
         assert got[(c, "deleted")]["description"] == fy25[c].description
+    # the same as S.changes says
+    ch = icd10cm.changes("FY2025", "FY2026")
+    assert {c.code for c in ch.deleted} >= set(deleted) | set(split)
     # compared with an older target nothing used in FY2024 itself changes
     assert frames.edition_changes(df, "dx", as_of="2024-03-01", to="FY2024").to_dicts() == []
 

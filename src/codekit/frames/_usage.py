@@ -217,6 +217,22 @@ def _summary(
     )
 
 
+_CHANGES: dict[tuple[str, str, str, tuple[Any, ...]], dict[str, Any]] = {}
+
+
+def _changes(mod: ModuleType, old: str, new: str) -> dict[str, Any]:
+    """The billable records of ``S.changes(old, new)`` by code (cached per process and
+    list of editions: a comparison reads two whole editions)."""
+    key = (mod.SYSTEM, old, new, tuple((e.id, e.origin) for e in mod.editions()))
+    got = _CHANGES.get(key)
+    if got is None:
+        got = {c.code: c for c in mod.changes(old, new) if c.billable}
+        if len(_CHANGES) > 64:
+            _CHANGES.clear()
+        _CHANGES[key] = got
+    return got
+
+
 def edition_changes(
     frame: Any,
     column: str,
@@ -230,7 +246,8 @@ def edition_changes(
     """The codes used in the frame that a later edition deleted or split.
 
     Each code is taken in the edition in force on its row's date of service and
-    compared with edition ``to`` (default: the newest). Returns a frame of the
+    compared with edition ``to`` (default: the newest) by the code system's own
+    ``S.changes(old, new)``, which matches the official addenda. Returns a frame of the
     caller's kind, one row per (code, edition used) that changed, most used first:
     ``code``, ``edition``, ``to_edition``, ``change`` (``"deleted"``: not in the later
     edition; ``"split"``: a header there, with more specific codes below it;
@@ -246,7 +263,7 @@ def edition_changes(
     >>> ch = frames.edition_changes(df, "dx", date_column="dos")
     >>> ch[["code", "edition", "to_edition", "change", "count"]]
       code edition to_edition change  count
-    0  G35  FY2025     FY2026  split      2
+    0  G35  FY2025     FY2027  split      2
     >>> list(ch.loc[0, "replacements"])[:3]
     ['G35.A', 'G35.B0', 'G35.B1']
     """
@@ -267,21 +284,21 @@ def edition_changes(
             continue  # not a code of the edition used: annotate's status says why
         if a.edition == target:
             continue
-        old = mod.code_set(a.edition).get(a.code)
-        new = target_set.get(a.code)
-        if new is None:
-            rows.append((a.code, a.edition, target, "deleted", count, old.description, None, []))
-        elif getattr(old, "billable", False) and not getattr(new, "billable", True):
-            below = [c for c in getattr(new, "descendants", ()) if target_set.get(c).billable]
-            rows.append(
-                (a.code, a.edition, target, "split", count, old.description, new.description,
-                 below)
-            )
-        elif descriptions and old.description != new.description:
-            rows.append(
-                (a.code, a.edition, target, "description", count, old.description,
-                 new.description, [])
-            )
+        change = _changes(mod, a.edition, target).get(a.code)
+        if change is None:
+            continue
+        if change.kind == "deleted":
+            new = target_set.get(a.code)
+            if change.children and new is not None:
+                below = [c for c in new.descendants if target_set.get(c).billable]
+                rows.append((a.code, a.edition, target, "split", count, change.old_description,
+                             new.description, below))
+            else:
+                rows.append((a.code, a.edition, target, "deleted", count,
+                             change.old_description, None, []))
+        elif change.kind == "revised" and descriptions:
+            rows.append((a.code, a.edition, target, "description", count,
+                         change.old_description, change.new_description, []))
     rows.sort(key=lambda r: (-r[4], r[0], r[1]))
     names = ["code", "edition", "to_edition", "change", "count", "description",
              "new_description", "replacements"]
