@@ -92,12 +92,13 @@ def single_process(table: pa.Table, claims: tuple[pa.Table, pa.Table, pa.Table])
     c_tab, d_tab, l_tab = claims
     pc, pd_, pl_ = c_tab.to_pandas(), d_tab.to_pandas(), l_tab.to_pandas()
     cpu, wall = _timed(lambda: frames.check_claims(pc, pd_, pl_, validator=validator,
+                                                   submitted_column="submitted_on",
                                                    progress=False), repeat=1)
     build_cpu, _ = _timed(lambda: frames.to_claims(pc, pd_, pl_), repeat=1)
     m = c_tab.num_rows
-    print(f"  check_claims {m:,} claims ({which}): {cpu:.2f} s CPU ({wall:.2f} s wall) -> "
-          f"{m / cpu:,.0f} claims/s; of which building the Claims from the tables "
-          f"{build_cpu:.2f} s ({m / build_cpu:,.0f} claims/s)")
+    print(f"  check_claims {m:,} claims ({which}): {cpu:.2f} s CPU, {wall:.2f} s wall -> "
+          f"{m / cpu:,.0f} claims/s per CPU second, {m / wall:,.0f} claims/s wall; of which "
+          f"building the Claims from the tables {build_cpu:.2f} s ({m / build_cpu:,.0f} claims/s)")
     figures["claims_per_s"] = m / cpu
     return figures
 
@@ -136,15 +137,18 @@ def cluster(table: pa.Table, claims_n: int, workdir: str) -> None:
         frames.annotate(pq.read_table(rows_dir).to_pandas(), "dx", date_column="dos")["dx_status"].value_counts()
         print(f"  (one process, same files and work: {time.perf_counter() - t:.2f} s wall)")
         read = {k: dd.read_parquet(v, index="claim_id", calculate_divisions=True) for k, v in paths.items()}
-        opts = {} if validator is None else {"validator": validator}
+        opts: dict[str, object] = {"submitted_column": "submitted_on"}
+        if validator is not None:
+            opts["validator"] = validator
         walls = []
-        for _ in range(2):
+        for _ in range(3):
             t = time.perf_counter()
             found = ckdask.check_claims(read["claims"], read["diagnoses"], read["lines"], **opts)
             count = len(found)
             walls.append(time.perf_counter() - t)
-        print(f"  check_claims {claims_n:,} claims from Parquet ({parts} partitions): "
-              f"{min(walls):.2f} s wall -> {claims_n / min(walls):,.0f} claims/s ({count:,} findings)")
+        print(f"  check_claims {claims_n:,} claims from Parquet ({parts} partitions): first "
+              f"{walls[0]:.2f} s, then {min(walls[1:]):.2f} s wall -> "
+              f"{claims_n / min(walls[1:]):,.0f} claims/s wall ({count:,} findings)")
 
 
 def main() -> None:
