@@ -250,6 +250,12 @@ def test_missing_data_names_every_field_and_writes_nothing() -> None:
         (dict(subscriber=Subscriber(relationship="02", member_id="M1", last_name="X")),
          "claims[0].subscriber.relationship: '02' is not one of 01, 19, 20, 21, 39, 40, 53, G8"),
         (dict(subscriber=None), "claims[0].subscriber: required"),
+        (dict(subscriber=Subscriber(relationship="18", member_id="OTHER1")),
+         "claims[0].patient.member_id: differs from the subscriber's, and an 837P carries one "
+         "member id when the patient is the subscriber"),
+        (dict(subscriber=Subscriber(relationship="18", member_id="XYZ123456789", last_name="ROE")),
+         "claims[0].subscriber.last_name: differs from the patient's, who is the subscriber "
+         "(relationship 18); leave it empty"),
         (dict(patient=attrs.evolve(_claim().patient, sex="X")),  # type: ignore[arg-type]
          "claims[0].patient.sex: 'X' is not one of F, M, U"),
         (dict(billing_provider=attrs.evolve(CLINIC, address=attrs.evolve(OFFICE, state="ZZ"))),

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from .._normalize import clean
 from ..errors import InvalidField, SourceFormatError
-from .model import _decimal
+from ._fields import _decimal
 
 __all__ = ["FeeSchedule"]
 

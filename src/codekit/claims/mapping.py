@@ -38,8 +38,9 @@ from operator import attrgetter
 import attrs
 
 from ..findings import Finding, Report, Severity
+from ._fields import _maker
 from .fees import FeeSchedule
-from .model import Claim, Encounter, Procedure, ServiceLine, _Header, _maker, _Service
+from .model import Claim, Encounter, Procedure, ServiceLine, _Header, _Service
 
 __all__ = [
     "MAPPING_RULES",

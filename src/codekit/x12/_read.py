@@ -488,10 +488,7 @@ class _Envelope:
         if sid == "SE":
             if self.st is None:
                 raise _Bad("SE without ST")
-            try:
-                reader.close_claim()
-            except _Position:
-                raise
+            reader.close_claim()
             count = pos - self.st_pos + 1
             if els[1] != str(count):
                 raise _Bad(f"SE01 says {els[1][:10]!r} segments; the set has {count}")

@@ -11,7 +11,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 
-from ..claims.model import Address, Claim, Payer, Provider, ServiceLine
+from ..claims.model import Address, Claim, Patient, Payer, Provider, ServiceLine, Subscriber
 from ..errors import ClaimNotWritable
 from . import _common as c
 from ._common import Delimiters, Party, d8
@@ -179,8 +179,13 @@ def _subscriber(w: _Writer, claim: Claim, hl: int, parent: int, at: str) -> int:
           w.text(sub.group_name, f"{at}.subscriber.group_name", 60, required=False),
           "", "", "", "", filing)
     member = sub.member_id
-    if self_ and member is None and pat is not None:
-        member = pat.member_id
+    if self_ and pat is not None:
+        if member is None:
+            member = pat.member_id
+        elif pat.member_id is not None and pat.member_id != member:
+            w.problems.append(f"{at}.patient.member_id: differs from the subscriber's, and an "
+                              "837P carries one member id when the patient is the subscriber")
+        _same_person(w, sub, pat, at)
     person = pat if self_ else sub
     where = f"{at}.patient" if self_ else f"{at}.subscriber"
     if person is None:
@@ -217,6 +222,19 @@ def _subscriber(w: _Writer, claim: Claim, hl: int, parent: int, at: str) -> int:
     if pat.member_id is not None and ids:
         w.seg("REF", "1W", w.text(pat.member_id, f"{at}.patient.member_id", 50))
     return hl
+
+
+_PERSON = ("last_name", "first_name", "middle_name", "suffix", "birth_date", "sex", "address")
+
+
+def _same_person(w: _Writer, sub: Subscriber, pat: Patient, at: str) -> None:
+    """A subscriber who is the patient (relationship 18) is written once, as the
+    patient: a subscriber field that says otherwise would be lost."""
+    for name in _PERSON:
+        value = getattr(sub, name)
+        if value is not None and value != getattr(pat, name):
+            w.problems.append(f"{at}.subscriber.{name}: differs from the patient's, who is the "
+                              "subscriber (relationship 18); leave it empty")
 
 
 def _payer_block(w: _Writer, payer: Payer, at: str) -> None:
