@@ -34,6 +34,17 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def property(session: nox.Session) -> None:
+    """The long totality run (not part of CI): check_claim over at least 100,000 generated
+    junk claims (CODEKIT_PROPERTY_EXAMPLES sets the count of the main test; the two other
+    tests run a fifth and a tenth of it). `nox -s property -- -x` stops at the first failure."""
+    session.install("-e", ".", *TEST_DEPS)
+    session.env["CODEKIT_PROPERTY_EXAMPLES"] = os.environ.get("CODEKIT_PROPERTY_EXAMPLES", "100000")
+    session.run("pytest", "-q", "tests/test_validation_property.py",
+                "--override-ini=addopts=-p no:cacheprovider", *session.posargs)
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """ruff over the code, tests, build script and benchmarks."""
     session.install("ruff>=0.6")

@@ -49,6 +49,14 @@ def main() -> None:
     from codekit.__main__ import _claims_tour
 
     _claims_tour()
+
+    # the scrubber's edit tables are in the wheel: MCE, MUE and add-on code tables
+    from codekit import mce, ncci
+
+    assert mce.flags("Z00.129", as_of="2026-05-15") >= {"pediatric"}
+    assert ncci.mue("J1885", as_of="2026-05-15").value == 8  # type: ignore[union-attr]
+    assert ncci.addon("99292", as_of="2026-05-15") is not None
+    print("scrubber edit tables: MCE v43.1, MUE 2026-04-01, add-on codes 2026-Q2")
     print(f"checked {checked} editions from the installed wheel at {here}")
 
 

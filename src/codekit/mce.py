@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime
 
 from . import _edittables as _et
-from ._editions import Edition, _as_date
+from ._editions import Edition
+from ._edittables import as_date as _as_date
 from ._typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ last day the newest table is used). Newer MUE and add-on tables load the same wa
 >>> m.value, m.mai, m.adjudication, m.edition
 (2, 3, 'date of service (clinical)', '2026-04-01')
 >>> a = ncci.addon("99292", as_of="2026-05-01")
->>> a.type, [e.primary for e in a.edits]
+>>> a.edit_type, [e.primary for e in a.edits]
 (1, ['99291'])
 
 An edit's deletion date is the last day it is in force; a deletion date equal to
@@ -32,7 +32,9 @@ from array import array
 from bisect import bisect_left, bisect_right
 
 from . import _edittables as _et
-from ._editions import Edition, _as_date, _Registry
+from ._editions import Edition
+from ._edittables import TableRegistry
+from ._edittables import as_date as _as_date
 from ._parsers.ncci import pack, unpack
 from ._record import Record
 from ._typing import TYPE_CHECKING
@@ -110,37 +112,40 @@ class MUE(Record):
 class AddOnEdit(Record):
     """One add-on / primary pair of the add-on code edit table."""
 
-    __slots__ = ("addon", "primary", "type", "effective", "deleted", "primary_deleted", "note")
+    __slots__ = ("addon", "primary", "edit_type", "effective", "deleted", "primary_deleted",
+                 "note")
     addon: str
     primary: str
     """An eligible primary code, or ``"CCCCC"`` (primaries defined by the contractor)."""
-    type: int
-    """1: only the listed primaries; 2: the contractor defines the primaries; 3: the listed
-    primaries and others the contractor may allow."""
+    edit_type: int
+    """The AOC edit type: 1 only the listed primaries; 2 the contractor defines the
+    primaries; 3 the listed primaries and others the contractor may allow."""
     effective: datetime.date | None
     deleted: datetime.date | None
     """Last day the pair is in force (None: in force)."""
     primary_deleted: datetime.date | None
     note: str
 
-    def __init__(self, addon: str, primary: str, type: int, effective: datetime.date | None,
+    def __init__(self, addon: str, primary: str, edit_type: int, effective: datetime.date | None,
                  deleted: datetime.date | None, primary_deleted: datetime.date | None,
                  note: str) -> None:
-        super().__init__(addon=addon, primary=primary, type=type, effective=effective,
+        super().__init__(addon=addon, primary=primary, edit_type=edit_type, effective=effective,
                          deleted=deleted, primary_deleted=primary_deleted, note=note)
 
 
 class AddOn(Record):
     """An add-on code with the edits in force on a date."""
 
-    __slots__ = ("code", "type", "edits", "edition")
+    __slots__ = ("code", "edit_type", "edits", "edition")
     code: str
-    type: int
+    edit_type: int
+    """The highest edit type among its edits in force (see :class:`AddOnEdit`)."""
     edits: tuple[AddOnEdit, ...]
     edition: str
 
-    def __init__(self, code: str, type: int, edits: tuple[AddOnEdit, ...], edition: str) -> None:
-        super().__init__(code=code, type=type, edits=edits, edition=edition)
+    def __init__(self, code: str, edit_type: int, edits: tuple[AddOnEdit, ...],
+                 edition: str) -> None:
+        super().__init__(code=code, edit_type=edit_type, edits=edits, edition=edition)
 
 
 class PTPEdit(Record):
@@ -236,14 +241,14 @@ class _PTPTable:
         return sum(len(p[0]) for p in self.parts.values())
 
 
-_MUE: _Registry[_MUETable] = _et.registry("ncci-mue", "NCCI MUE table", "ncci", "mue", _MUETable)
-_AOC: _Registry[_AOCTable] = _et.registry("ncci-aoc", "NCCI add-on code table", "ncci", "aoc",
+_MUE: TableRegistry = _et.registry("ncci-mue", "NCCI MUE table", "ncci", "mue", _MUETable)
+_AOC: TableRegistry = _et.registry("ncci-aoc", "NCCI add-on code table", "ncci", "aoc",
                                           _AOCTable)
-_PTP: _Registry[_PTPTable] = _Registry("ncci-ptp", "NCCI PTP table")
-_REGISTRIES: dict[str, _Registry[Any]] = {"mue": _MUE, "aoc": _AOC, "ptp": _PTP}
+_PTP: TableRegistry = TableRegistry("ncci-ptp", "NCCI PTP table")
+_REGISTRIES: dict[str, TableRegistry] = {"mue": _MUE, "aoc": _AOC, "ptp": _PTP}
 
 
-def _registry(kind: str) -> _Registry[Any]:
+def _registry(kind: str) -> TableRegistry:
     try:
         return _REGISTRIES[kind]
     except KeyError:
@@ -253,7 +258,8 @@ def _registry(kind: str) -> _Registry[Any]:
 def _table(kind: str, as_of: object) -> Any:
     reg = _registry(kind)
     if as_of is None:
-        return reg.load(reg.newest()) if reg.editions() else None
+        eds = reg.editions()
+        return reg.load(eds[-1]) if eds else None
     ed, _past = _et.pick(reg, _as_date(as_of))
     return None if ed is None else reg.load(ed)
 
@@ -267,7 +273,7 @@ def editions(kind: str) -> tuple[Edition, ...]:
     return _registry(kind).editions()
 
 
-def tables(kind: str) -> _Registry[Any]:
+def tables(kind: str) -> TableRegistry:
     """The registry of one kind of table (for the claim scrubber)."""
     return _registry(kind)
 
@@ -297,7 +303,7 @@ def addon(code: str, *, as_of: object = None) -> AddOn | None:
     table's first day), or None when it is not an add-on code then.
 
     >>> a = addon("G2211", as_of="2026-05-01")
-    >>> a.type, [e.primary for e in a.edits][:3], len(a.edits)
+    >>> a.edit_type, [e.primary for e in a.edits][:3], len(a.edits)
     (1, ['99202', '99203', '99204'], 18)
     >>> addon("99213") is None
     True
@@ -314,7 +320,7 @@ def addon(code: str, *, as_of: object = None) -> AddOn | None:
                                    _et.from_ymd(pdel), note))
     if not edits:
         return None
-    return AddOn(norm, max(e.type for e in edits), tuple(edits), t.edition.id)
+    return AddOn(norm, max(e.edit_type for e in edits), tuple(edits), t.edition.id)
 
 
 def ptp(column1: str, column2: str, *, as_of: object = None) -> PTPEdit | None:
@@ -382,12 +388,11 @@ def load_ptp(
         if version is None:
             raise CodekitError("pass end= (the last day of the PTP table's quarter)")
         end = version[2]
-    rows = sorted(parsed["rows"])
-    first = min(r[2] for r in rows)
+    cols = parsed["columns"]  # sorted by the parser
+    first = min(cols[2])
     if effective is None:
         effective = _et.from_ymd(first)
     assert effective is not None
-    cols = tuple(array("i", (r[k] for r in rows)) for k in range(5))
     reg = _PTP
     with reg._lock:
         existing: _PTPTable | None = None

@@ -92,7 +92,7 @@ def _problem(number: object) -> tuple[str, str] | None:
     except InvalidNPI as exc:
         return exc.reason, exc.message
     shown = _shown(digits)
-    if not digits.isascii() or not digits.isdigit():
+    if digits and (not digits.isascii() or not digits.isdigit()):
         return "digits", f"NPI {shown!r} must be 10 digits (found other characters)"
     if len(digits) != 10:
         return "length", f"NPI {shown} must be 10 digits, not {len(digits)}"

@@ -29,6 +29,7 @@ import datetime
 import io
 import os
 import re
+from array import array
 from typing import Any
 
 from .. import _store
@@ -106,7 +107,8 @@ def _rows(path: str | os.PathLike[str], what: str, prefer: list[str]) -> tuple[l
     return out, name
 
 
-def _header(rows: list[tuple[int, list[str]]], name: str, what: str, needed: dict[str, str]) -> tuple[int, dict[str, int]]:
+def _header(rows: list[tuple[int, list[str]]], name: str, what: str, needed: dict[str, str],
+            labels: str = "") -> tuple[int, dict[str, int]]:
     """Index of the header row and the column of each needed field (by key prefix)."""
     for i, (_, cells) in enumerate(rows[:50]):
         keys = [_key(c) for c in cells]
@@ -119,7 +121,8 @@ def _header(rows: list[tuple[int, list[str]]], name: str, what: str, needed: dic
         if len(cols) == len(needed):
             return i, cols
     raise SourceFormatError(
-        f"no {what} header row found (expected the columns {', '.join(needed)})", path=name
+        f"no {what} header row found in the first 50 rows (expected the columns "
+        f"{labels or ', '.join(needed)})", path=name
     )
 
 
@@ -134,6 +137,7 @@ def read_mue(path: str | os.PathLike[str]) -> dict[str, Any]:
     h, cols = _header(
         rows, name, "MUE",
         {"code": "hcpcs", "value": "~muevalue", "mai": "~adjudicationindicator", "rationale": "~rationale"},
+        "HCPCS/CPT Code, Practitioner Services MUE Values, MUE Adjudication Indicator, MUE Rationale",
     )
     value_head = rows[h][1][cols["value"]]
     m = re.match(r"\s*(.*?)\s+services?\s+mue", value_head, re.IGNORECASE)
@@ -211,6 +215,8 @@ def read_aoc(path: str | os.PathLike[str]) -> dict[str, Any]:
         {"type": "aocedittype", "addon": "addoncode", "addon_del": "aocdeldt",
          "primary": "primarycode", "primary_del": "primarycodedeldt",
          "eff": "aocediteffdt", "del": "aoceditdeldt", "note": "specialinstruction"},
+        "AOC_Edit_Type, Add-On_Code, AOC_DelDT, Primary_Code, Primary_Code_DelDT, AOC_Edit_EffDT, "
+        "AOC_Edit_DelDT, Special_Instruction_Notes",
     )
     # "primarycode" is a prefix of "primarycodedeldt": take the exact column
     keys = [_key(c) for c in rows[h][1]]
@@ -312,38 +318,101 @@ def _ymd(text: str, *, name: str, line: int, blank_ok: bool) -> int:
     raise SourceFormatError(f"not a YYYYMMDD date: {text[:60]!r}", path=name, line=line)
 
 
+def _ptp_text_rows(path: str | os.PathLike[str]) -> tuple[Any, str] | None:
+    """The lines of a PTP text file (or of the text member of a CMS zip), each as
+    ``(line number, cells)``, lazily; None for a workbook."""
+    data, name = read_bytes(path, what="PTP edit file")
+    if data[:4] == b"PK\x03\x04" and not _is_xlsx(data):
+        data, name = read_bytes(path, pick=pick_by_patterns([r"\.txt$", r"\.xlsx$"]),
+                                what="PTP edit file")
+    if data[:4] == b"PK\x03\x04":
+        return None
+    text = decode_text(data, name)
+    return ((i, line.split("\t")) for i, line in enumerate(text.splitlines(), start=1)), name
+
+
 def read_ptp(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Parse one PTP file (zip, text or xlsx): rows ``(col1, col2, effective, deletion,
-    indicator)`` with dates as ``YYYYMMDD`` integers (deletion 0: in force)."""
-    rows, name = _rows(path, "PTP edit file", [r"\.txt$", r"\.xlsx$"])
+    """Parse one PTP file (zip, text or xlsx): five parallel ``array('i')`` columns
+    (column 1 and column 2 codes packed with :func:`pack`, effective and deletion dates as
+    ``YYYYMMDD`` integers with 0 for "in force", modifier indicator), sorted by the
+    codes."""
+    got = _ptp_text_rows(path)
+    if got is None:
+        rows, name = _rows(path, "PTP edit file", [r"\.txt$", r"\.xlsx$"])
+        it: Any = iter(rows)
+    else:
+        it, name = got
+    head: list[tuple[int, list[str]]] = []
+    for item in it:  # the header is within the first rows
+        head.append(item)
+        if len(head) >= 50:
+            break
     h, cols = _header(
-        rows, name, "PTP",
+        head, name, "PTP",
         {"c1": "column1", "c2": "column2", "eff": "effective", "del": "deletion",
          "mod": "modifier"},
+        "Column 1, Column 2, Effective Date, Deletion Date, Modifier",
     )
-    out: list[tuple[int, int, int, int, int]] = []
+    i1, i2, ie, idl, im = cols["c1"], cols["c2"], cols["eff"], cols["del"], cols["mod"]
+    width = max(i1, i2, ie, idl, im) + 1
+    packed: dict[str, int] = {}
+    dates: dict[str, int] = {"*": 0, "": 0}
+    inds = {"0": 0, "1": 1, "9": 9, "0.0": 0, "1.0": 1, "9.0": 9}
+    a1, a2, ae, ad, ai = (array("i") for _ in range(5))
     started = False
-    for line, cells in rows[h + 1:]:
-        c1 = _cell(cells, cols["c1"]).upper()
-        if not started and not c1:
-            continue  # legend rows continuing the header ("*=no data", "0=not allowed", ...)
+    ordered = True
+    l1 = l2 = -1
+    for line, cells in _chain(head[h + 1:], it):
+        if len(cells) < width:
+            cells = [*cells, *[""] * (width - len(cells))]
+        c1 = cells[i1].strip()
+        if not c1 and (not started or not "".join(cells).strip()):
+            continue  # legend rows continuing the header, blank lines
         started = True
-        c2 = _cell(cells, cols["c2"]).upper()
-        if not _CODE.fullmatch(c1) or not _CODE.fullmatch(c2):
-            raise SourceFormatError(f"not a HCPCS/CPT code pair: {c1[:20]!r}, {c2[:20]!r}",
-                                    path=name, line=line)
-        mod = _cell(cells, cols["mod"])
-        if mod.endswith(".0"):
-            mod = mod[:-2]
-        if mod not in ("0", "1", "9"):
+        c2 = cells[i2].strip()
+        k1 = packed.get(c1)
+        if k1 is None:
+            k1 = packed[c1] = _pack_checked(c1, c2, name, line)
+        k2 = packed.get(c2)
+        if k2 is None:
+            k2 = packed[c2] = _pack_checked(c2, c1, name, line)
+        ind = inds.get(cells[im].strip())
+        if ind is None:
             raise SourceFormatError(f"modifier indicator of {c1}/{c2} is not 0, 1 or 9: "
-                                    f"{mod[:20]!r}", path=name, line=line)
-        out.append((
-            pack(c1), pack(c2),
-            _ymd(_cell(cells, cols["eff"]), name=name, line=line, blank_ok=False),
-            _ymd(_cell(cells, cols["del"]), name=name, line=line, blank_ok=True),
-            int(mod),
-        ))
-    if not out:
+                                    f"{cells[im].strip()[:20]!r}", path=name, line=line)
+        e = cells[ie]
+        eff = dates.get(e)
+        if not eff:
+            eff = dates[e] = _ymd(e.strip(), name=name, line=line, blank_ok=False)
+        d = cells[idl]
+        dele = dates.get(d)
+        if dele is None:
+            dele = dates[d] = _ymd(d.strip(), name=name, line=line, blank_ok=True)
+        if ordered and (k1 < l1 or (k1 == l1 and k2 < l2)):
+            ordered = False
+        l1, l2 = k1, k2
+        a1.append(k1)
+        a2.append(k2)
+        ae.append(eff)
+        ad.append(dele)
+        ai.append(ind)
+    if not a1:
         raise SourceFormatError("the PTP file has no data rows", path=name)
-    return {"rows": out, "name": name, "version": ptp_version(name)}
+    cols_out = (a1, a2, ae, ad, ai)
+    if not ordered:
+        order = sorted(range(len(a1)), key=lambda i: (a1[i], a2[i], ae[i]))
+        cols_out = tuple(array("i", (c[i] for i in order)) for c in cols_out)  # type: ignore[assignment]
+    return {"columns": cols_out, "rows": len(a1), "name": name, "version": ptp_version(name)}
+
+
+def _chain(first: list[Any], rest: Any) -> Any:
+    yield from first
+    yield from rest
+
+
+def _pack_checked(code: str, other: str, name: str, line: int) -> int:
+    up = code.upper()
+    if len(up) == 5 and up.isascii() and up.isalnum():
+        return pack(up)
+    raise SourceFormatError(f"not a HCPCS/CPT code pair: {code[:20]!r}, {other[:20]!r}",
+                            path=name, line=line)

@@ -145,7 +145,7 @@ def _pick_codeset(system: str, day: datetime.date) -> tuple[Edition | None, bool
     eds = _mod(system).editions()
     chosen = None
     for e in eds:
-        if e.covers(day):
+        if e.effective <= day and (e.end is None or day <= e.end):
             chosen = e
     if chosen is not None:
         return chosen, False
@@ -211,6 +211,8 @@ class Store:
         missing: list[str] = []
         if day >= ICD10_START:
             d.icd = self._ed_facts("icd10cm", day, past, missing)
+        else:
+            missing.append("icd10cm")  # ICD-9-CM's time: no ICD-10-CM check applies
         d.hcpcs = self._ed_facts("hcpcs", day, past, missing)
         d.modifiers = self._ed_facts("modifiers", day, past, missing)
         d.pos = self._ed_facts("pos", day, past, missing)
@@ -336,8 +338,8 @@ def _make_dx(ef: EdFacts, norm: str) -> Dx:
             if padded != norm and icd10cm.is_valid(padded, as_of=ef.check_day):
                 rule = "ICD10CM-PLACEHOLDER-X"
                 message = (f"{shown} lacks the placeholder X: the complete code is "
-                           f"{icd10cm.format(padded)} ({ef.edition.system.upper()} "
-                           f"{ef.edition.id}; ICD-10-CM guideline I.A.4)")
+                           f"{icd10cm.format(padded)} (ICD-10-CM {ef.edition.id}; "
+                           "guideline I.A.4)")
         if rule == "ICD10CM-INVALID" and _mod("icd9cm").is_valid(norm):
             rule = "ICD10CM-ICD9-CODE"
             message = f"{_mod('icd9cm').format(norm)} is an ICD-9-CM code: " + _icd9_hint(norm)

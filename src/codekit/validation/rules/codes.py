@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...findings import Finding
-from ..facts import LABELS, dated_message
+from ..facts import ICD10_START, LABELS, dated_message
 from ..registry import rules
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -220,6 +220,13 @@ def _edition_findings(ctx: Any, view: Any) -> Iterator[Finding]:
             yield f
     for system in view.missing:
         label = LABELS.get(system, system)
+        if system == "icd10cm" and view.day < ICD10_START:
+            f = ctx.finding("EDITION-MISSING", f"ICD-10-CM applies to services from "
+                            f"{ICD10_START}: the diagnoses on {day} (ICD-9-CM then) were not "
+                            "checked", "", day)
+            if f is not None:
+                yield f
+            continue
         loader = _LOADERS.get(system, "")
         how = f"; load the files for that date with {loader}(path)" if loader else ""
         f = ctx.finding("EDITION-MISSING", f"no {label} codekit has covers {day}: its checks "

@@ -23,6 +23,10 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     y, m = divmod(day.month - 1 + months, 12)
     year = day.year + y
     month = m + 1
+    if year > datetime.MAXYEAR:
+        return datetime.date.max
+    if year < datetime.MINYEAR:
+        return datetime.date.min
     for d in (day.day, 30, 29, 28):
         try:
             return datetime.date(year, month, min(day.day, d))
@@ -91,7 +95,10 @@ def check_timely_filing(claim: Any, ctx: Any) -> list[Finding | None]:
         if day > today:
             continue
         if days is not None:
-            deadline = day + datetime.timedelta(days=days)
+            try:
+                deadline = day + datetime.timedelta(days=days)
+            except OverflowError:
+                deadline = datetime.date.max if days > 0 else datetime.date.min
         else:
             key = (day, months)
             got = _deadlines.get(key)

@@ -7,6 +7,7 @@ one provider, one patient, one date).
 
 from __future__ import annotations
 
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
 from typing import Any
 
 from ...findings import Finding
@@ -17,6 +18,7 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 POLICY = "NCCI Policy Manual for Medicare Services (2026)"
 _DISTINCT = frozenset(("59", "XE", "XP", "XS", "XU"))
 _OTHER_BYPASS = PTP_MODIFIERS - ANATOMIC_MODIFIERS - EM_MODIFIERS - _DISTINCT
+_SUM = Context(prec=50, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[])
 _MAI_WORDS = {1: "per line", 2: "per day (policy: not payable above it, even on appeal)",
               3: "per day (clinical: may be paid on appeal with documentation)"}
 
@@ -184,7 +186,10 @@ def check_mue(claim: Any, ctx: Any) -> list[Finding | None]:
     if per_day:
         for (code, day, t), group in per_day.items():
             value, mai, rationale = store.mue(t, code)
-            total = sum(ln.line.units for ln in group)
+            total = Decimal(0)
+            for ln in group:  # units may be any finite Decimal: no overflow trap here
+                total = _SUM.add(total, ln.line.units)
+            total = _SUM.normalize(total)
             if total > value:
                 where = (f"{total} units of {code} on {day}" if len(group) == 1 else
                          f"{total} units of {code} on {day} (lines "
