@@ -119,6 +119,10 @@ def test_rules_argument_runs_only_those() -> None:
     claim = _claim(diagnoses=["E11"], place_of_service="43")
     r = codekit.check_claim(claim, submitted_on=SUBMITTED, rules=["POS-INVALID"])
     assert [f.rule for f in r] == ["POS-INVALID"]
+    # one id of a check that reports several: only that id
+    r = codekit.check_claim(_claim(diagnoses=["E11.9", "E10.9"]), submitted_on=SUBMITTED,
+                            rules=["ICD10CM-EXCLUDES1"])
+    assert [f.rule for f in r] == ["ICD10CM-EXCLUDES1"]
     r = codekit.check_claim(claim, submitted_on=SUBMITTED, rules=["ICD10CM"])
     assert set(r.rules()) <= {r.id for r in rules.all() if r.family == "ICD10CM"}
     assert "ICD10CM-NOT-BILLABLE" in r.rules()
@@ -292,3 +296,21 @@ def test_huge_units_summed_for_an_mue_do_not_overflow() -> None:
     assert "ENGINE-RULE-FAILED" not in r.rules()
     (mue,) = [f for f in r if f.rule == "NCCI-MUE"]
     assert mue.value == Decimal("1.8E+1000000") and "lines 1, 2" in mue.message
+
+
+def test_rule_families_never_import_each_other() -> None:
+    import ast
+    import glob
+
+    import codekit.validation.rules as pkg
+
+    folder = os.path.dirname(pkg.__file__)
+    families = {os.path.basename(p)[:-3] for p in glob.glob(os.path.join(folder, "*.py"))}
+    families.discard("__init__")
+    for fam in families:
+        with open(os.path.join(folder, f"{fam}.py"), encoding="utf-8") as fh:
+            tree = ast.parse(fh.read())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                assert node.module not in families, (fam, node.module)
+                assert not (node.module is None and {a.name for a in node.names} & families), fam

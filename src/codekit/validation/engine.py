@@ -119,6 +119,10 @@ def _build_plan(rules: Iterable[Any] | None, disable: Iterable[str],
             off.update(members or {d})
         else:
             _registry.get(d)  # an unknown id is a mistake worth saying
+    # ids of a chosen check that were not chosen themselves (a check may report several
+    # ids): ctx.finding() drops them
+    chosen_ids = {r.id for r in chosen}
+    off.update(r.id for r in registered if r.id not in chosen_ids)
     overrides: dict[str, Severity] = {}
     for rid, value in (severity_overrides or {}).items():
         targets = {r.id for r in chosen if r.family == rid} or {rid}
