@@ -18,13 +18,20 @@ nox.options.error_on_missing_interpreters = False
 PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 # pyx12 validates every 837P the claims tests write; fhir.resources every FHIR Claim
 TEST_DEPS = ["pytest>=8", "hypothesis>=6.100", "coverage[toml]>=7", "pyx12>=4", "fhir.resources>=8"]
+# codekit.frames is tested on pandas and polars, on a local Dask cluster and, where Java
+# runs, on Spark; CODEKIT_REQUIRE_EXTRAS turns a missing extra into a failure, not a skip
+EXTRAS = ".[frames,dask,plots,spark]"
+FRAME_DEPS = ["pandas>=2.1", "polars>=1.0"]
 
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
     """pytest (unit, data, property tests and doctests) under coverage."""
-    session.install("-e", ".", *TEST_DEPS)
-    session.run("coverage", "run", "-m", "pytest", *session.posargs)
+    session.install("-e", EXTRAS, *FRAME_DEPS, *TEST_DEPS)
+    session.run(
+        "coverage", "run", "-m", "pytest", *session.posargs,
+        env={"CODEKIT_REQUIRE_EXTRAS": "1"},
+    )
     session.run("coverage", "report")
 
 
@@ -49,15 +56,20 @@ def lint(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def typing(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".", "mypy>=1.10")
+    session.install("-e", ".[frames,dask,plots]", *FRAME_DEPS, "mypy>=1.10")
     session.run("mypy", "--strict", "src/codekit")
 
 
 @nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
-    """Build the Sphinx docs with warnings as errors."""
-    session.install("-e", ".", "sphinx>=7")
+    """Build the Sphinx docs with warnings as errors, and run their examples (the
+    tutorials included) as doctests."""
+    session.install("-e", EXTRAS, *FRAME_DEPS, "sphinx>=7", "pytest>=8", "hypothesis>=6.100")
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    session.run(
+        "python", "-m", "pytest", "-q", "docs", "README.md", "tests/test_frames_readme.py",
+        env={"CODEKIT_REQUIRE_EXTRAS": "1"},
+    )
 
 
 @nox.session(python=PYTHON)
@@ -91,7 +103,7 @@ def build_check(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def bench(session: nox.Session) -> None:
     """Print speed, memory and quality figures (not part of CI)."""
-    session.install("-e", ".", "simple-icd-10-cm")
+    session.install("-e", EXTRAS, *FRAME_DEPS, "simple-icd-10-cm")
     for script in sorted(glob.glob("benchmarks/bench_*.py")):
         session.log(f"--- {script}")
         session.run("python", script, *session.posargs)

@@ -26,6 +26,7 @@ _SUBMODULES = {
     "errors",
     "fhir",
     "findings",
+    "frames",
     "fuzzy",
     "gems",
     "hcpcs",
