@@ -12,7 +12,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import codekit
@@ -257,6 +257,9 @@ _JUNK = st.one_of(
 
 
 @settings(max_examples=60)
+# found by this test: "¹".isdigit() is True but int("¹") raises
+@example(lines=[{"code": None, "units": None, "charge": None, "modifiers": None,
+                 "diagnosis_pointers": "\u00b9", "service_date": None}], dx=[])
 @given(st.lists(st.fixed_dictionaries({
     "code": _JUNK, "units": _JUNK, "charge": _JUNK, "modifiers": _JUNK,
     "diagnosis_pointers": _JUNK, "service_date": _JUNK,

@@ -449,7 +449,7 @@ def _node(value: object, cs: CodeSet[ICD10CMCode]) -> Node:
         return chapter(value, cs.edition.id)
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit():
+        if text.isdecimal():
             return chapter(text, cs.edition.id)
         if "-" in text:
             return section(text, cs.edition.id)

@@ -235,7 +235,7 @@ def _date(value: str, field: str, name: str, line: int) -> datetime.date | None:
         v = v.replace("-", "")
     if v.endswith(".0"):
         v = v[:-2]
-    if len(v) == 8 and v.isdigit():
+    if len(v) == 8 and v.isdecimal():
         try:
             return datetime.date(int(v[:4]), int(v[4:6]), int(v[6:]))
         except ValueError:

@@ -165,7 +165,7 @@ def parse_order_tsv(text: str, name: str) -> Parsed:
         if n == 1:
             continue
         parts = line.split("\t")
-        if len(parts) != 5 or parts[2] not in ("0", "1") or not parts[0].isdigit():
+        if len(parts) != 5 or parts[2] not in ("0", "1") or not parts[0].isdecimal():
             raise SourceFormatError(
                 "expected 5 tab-separated columns: order, code, billable (0/1), short, long",
                 path=name,
@@ -435,7 +435,7 @@ def _chapter(node: _Node, parsed: Parsed, name: str) -> None:
     if num_node is None or desc_node is None:
         raise SourceFormatError("chapter without name or desc", path=name, line=node.line)
     number = num_node.text.strip()
-    if not number.isdigit():
+    if not number.isdecimal():
         raise SourceFormatError(
             f"chapter number {number[:60]!r} is not a number", path=name, line=num_node.line
         )

@@ -61,7 +61,7 @@ def read_ages(path: str | os.PathLike[str]) -> list[list[Any]]:
         if not line:
             continue
         cells = line.split("\t")
-        if len(cells) != 5 or not all(c.isdigit() for c in cells[1:]):
+        if len(cells) != 5 or not all(c.isdecimal() for c in cells[1:]):
             raise SourceFormatError(f"malformed row {line[:60]!r}", path=name, line=i)
         out.append([cells[0].lower(), int(cells[1]), int(cells[2]), int(cells[3]), int(cells[4])])
     return out

@@ -152,7 +152,7 @@ def read_mue(path: str | os.PathLike[str]) -> dict[str, Any]:
             raise SourceFormatError(f"not a HCPCS/CPT code: {code[:60]!r}", path=name, line=line)
         if value.endswith(".0"):
             value = value[:-2]
-        if not value.isdigit():
+        if not value.isdecimal():
             raise SourceFormatError(f"MUE value of {code} is not a whole number: {value[:60]!r}",
                                     path=name, line=line)
         if mai[:1] not in ("1", "2", "3"):
@@ -199,7 +199,7 @@ def julian(text: str, *, name: str, line: int) -> int:
         text = text[:-2]
     if not text:
         return 0
-    if not (len(text) == 7 and text.isdigit()) or not 1 <= int(text[4:]) <= 366:
+    if not (len(text) == 7 and text.isdecimal()) or not 1 <= int(text[4:]) <= 366:
         raise SourceFormatError(f"not a YYYYDDD date: {text[:60]!r}", path=name, line=line)
     day = datetime.date(int(text[:4]), 1, 1) + datetime.timedelta(days=int(text[4:]) - 1)
     return day.year * 10000 + day.month * 100 + day.day
@@ -308,7 +308,7 @@ def _ymd(text: str, *, name: str, line: int, blank_ok: bool) -> int:
         text = text[:-2]
     if text in ("*", "") and blank_ok:
         return 0
-    if len(text) == 8 and text.isdigit():
+    if len(text) == 8 and text.isdecimal():
         try:
             datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
         except ValueError:

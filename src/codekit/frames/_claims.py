@@ -155,7 +155,7 @@ def _listed(name: str, v: Any) -> Any:
     if isinstance(v, str):
         parts = [p for p in v.translate(_SPLIT).split(",") if p]
         if name == "diagnosis_pointers":
-            return [int(p) if p.isdigit() else p for p in parts]
+            return [int(p) if p.isascii() and p.isdigit() else p for p in parts]
         return parts
     if isinstance(v, (list, tuple)):
         return [_value(name, x) for x in v if x is not None]

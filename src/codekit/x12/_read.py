@@ -29,7 +29,7 @@ class _Bad(Exception):
 
 
 def _date(value: str) -> datetime.date:
-    if len(value) == 8 and value.isdigit():
+    if len(value) == 8 and value.isdecimal():
         try:
             return datetime.date(int(value[:4]), int(value[4:6]), int(value[6:]))
         except ValueError:
@@ -197,7 +197,7 @@ class _Reader:
 
     @staticmethod
     def pointer(value: str) -> int:
-        if not value.isdigit():
+        if not value.isdecimal():
             raise _Bad(f"SV107 pointer is not a number: {value[:10]!r}")
         return int(value)
 
